@@ -1,0 +1,79 @@
+"""Loading and packing of instance ground truth, 16-bit safe.
+
+mmseg's ``LoadAnnotations`` casts label maps to uint8, which silently corrupts Cityscapes ids such
+as 26001. ``LoadInstanceAnnotations`` keeps the ids and registers both maps in ``seg_fields``, so
+mmseg's ``RandomFlip``, ``Resize``, ``RandomCrop`` and ``RandomRotate`` keep them aligned with the
+image (use ``seg_pad_val=0`` for rotations: the padded corners are background).
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import cv2
+import numpy as np
+import torch
+from mmcv.transforms import BaseTransform
+from mmengine.structures import PixelData
+from mmseg.datasets.transforms import PackSegInputs
+from mmseg.registry import TRANSFORMS
+
+from ..targets import instance_targets
+
+
+def read_label_map(path: str, require_16bit: bool = False) -> np.ndarray:
+    """Read a single-channel label PNG without changing its values or bit depth."""
+    label_map = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+    if label_map is None:
+        raise FileNotFoundError(f'cannot read label map {path}: missing, unreadable or corrupt')
+    if label_map.ndim != 2:
+        raise ValueError(f'label map {path} has shape {label_map.shape}: expected a single-channel '
+                         f'image of ids')
+    if require_16bit and label_map.dtype != np.uint16:
+        raise ValueError(f'label map {path} is {label_map.dtype}: expected 16-bit ids '
+                         f'(label_id * 1000 + k); an 8-bit map has lost them')
+    return label_map
+
+
+@TRANSFORMS.register_module()
+class LoadInstanceAnnotations(BaseTransform):
+    """Load ``results['seg_map_path']`` as an instance-id map; add instance and semantic targets.
+
+    Adds ``gt_instance_map`` (uint16) and ``gt_seg_map`` (uint8), see ``discseg.targets``.
+
+    Args:
+        label_divisor: ``None`` for class-agnostic data, 1000 for Cityscapes-style ids.
+        thing_label_ids: label ids that carry instances (with ``label_divisor``).
+        require_16bit: reject 8-bit maps (Cityscapes ids need 16 bits).
+    """
+
+    def __init__(self,
+                 label_divisor: int | None = None,
+                 thing_label_ids: Sequence[int] | None = None,
+                 require_16bit: bool = False) -> None:
+        self.label_divisor = label_divisor
+        self.thing_label_ids = list(thing_label_ids) if thing_label_ids else None
+        self.require_16bit = require_16bit
+
+    def transform(self, results: dict) -> dict:
+        ids = read_label_map(results['seg_map_path'], self.require_16bit)
+        results['gt_instance_map'], results['gt_seg_map'] = instance_targets(
+            ids, self.label_divisor, self.thing_label_ids)
+        fields = results.setdefault('seg_fields', [])
+        fields.extend(key for key in ('gt_seg_map', 'gt_instance_map') if key not in fields)
+        return results
+
+    def __repr__(self) -> str:
+        return (f'{self.__class__.__name__}(label_divisor={self.label_divisor}, '
+                f'thing_label_ids={self.thing_label_ids}, require_16bit={self.require_16bit})')
+
+
+@TRANSFORMS.register_module()
+class PackInstanceInputs(PackSegInputs):
+    """``PackSegInputs`` that also packs ``gt_instance_map`` as a long ``PixelData`` [1, H, W]."""
+
+    def transform(self, results: dict) -> dict:
+        packed = super().transform(results)
+        if 'gt_instance_map' in results:
+            instance_map = torch.from_numpy(results['gt_instance_map'].astype(np.int64)[None])
+            packed['data_samples'].gt_instance_map = PixelData(data=instance_map)
+        return packed

@@ -1,0 +1,3 @@
+from .discriminative_loss import DiscriminativeLoss
+
+__all__ = ['DiscriminativeLoss']

@@ -1,0 +1,3 @@
+from .instance_segmentor import DiscriminativeInstanceSegmentor
+
+__all__ = ['DiscriminativeInstanceSegmentor']

@@ -1,0 +1,71 @@
+"""Shared timing protocol for the benchmarks: interleaved runs, medians after warm-up, machine info.
+
+Interleaving the methods (A, B, C, A, B, C, ...) spreads slow phases of a shared machine over all of
+them, so the printed ratios are fair even when absolute times drift.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import time
+from pathlib import Path
+from typing import Callable, Mapping
+
+import torch
+
+
+def machine_info() -> dict:
+    """What the ratios were measured on: CPU, thread count, library versions, commit."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open('/proc/cpuinfo') as f:
+            cpu = next(line.split(':', 1)[1].strip() for line in f if line.startswith('model name'))
+    except (OSError, StopIteration):
+        pass
+    try:
+        commit = subprocess.run(['git', 'rev-parse', 'HEAD'], capture_output=True, text=True,
+                                cwd=Path(__file__).parent, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        commit = 'unknown'
+    return {
+        'cpu': cpu,
+        'cores': os.cpu_count(),
+        'torch_threads': torch.get_num_threads(),
+        'torch': torch.__version__,
+        'cuda': torch.cuda.get_device_name() if torch.cuda.is_available() else None,
+        'python': platform.python_version(),
+        'commit': commit,
+    }
+
+
+def _sync() -> None:
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()
+
+
+def interleaved_medians(methods: Mapping[str, Callable[[], object]], repeats: int = 7,
+                        warmup: int = 1) -> dict[str, float]:
+    """Median wall time in seconds of each method, run round-robin after ``warmup`` rounds."""
+    times: dict[str, list[float]] = {name: [] for name in methods}
+    for round_index in range(warmup + repeats):
+        for name, fn in methods.items():
+            _sync()
+            start = time.perf_counter()
+            fn()
+            _sync()
+            if round_index >= warmup:
+                times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+def save_report(path: Path, report: dict) -> None:
+    """Write ``report`` (plus the machine info) as JSON atomically, and print it."""
+    report = {'machine': machine_info(), **report}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + '.tmp')
+    tmp.write_text(json.dumps(report, indent=2) + '\n')
+    os.replace(tmp, path)
+    print(json.dumps(report, indent=2))
