@@ -7,7 +7,7 @@ from mmseg.registry import METRICS
 from torch import Tensor
 
 from .cvppp import difference_in_count, foreground_dice, symmetric_best_dice
-from .mask_ap import encode_instances, mask_ap_from_encoded
+from .mask_ap import EncodedInstances, encode_instances, mask_ap_from_encoded
 
 
 def _label_map(sample: dict, key: str) -> np.ndarray:
@@ -18,6 +18,25 @@ def _label_map(sample: dict, key: str) -> np.ndarray:
     if data.ndim != 2:
         raise ValueError(f'{key} must hold one [1, H, W] map, got shape {tuple(data.shape)}')
     return data.cpu().numpy()
+
+
+def score_image(img_path: str | None, pred: np.ndarray, gt: np.ndarray,
+                prediction: EncodedInstances | None = None) -> dict:
+    """One image's result as the metrics keep it: CVPPP scores of the (H, W) instance maps and,
+    when the encoded, scored ``prediction`` is given, what mask AP needs.
+
+    Every metric scoring instances (ours and the baselines') goes through this one function.
+    """
+    result = {
+        'img_path': img_path,
+        'sbd': symmetric_best_dice(pred, gt),
+        'dic': difference_in_count(pred, gt),
+        'fg_dice': foreground_dice(pred, gt),
+    }
+    if prediction is not None:
+        result['prediction'] = prediction
+        result['ground_truth'] = encode_instances(gt)
+    return result
 
 
 @METRICS.register_module()
@@ -54,17 +73,11 @@ class InstanceSegMetric(BaseMetric):
         for sample in data_samples:
             pred = _label_map(sample, 'pred_instance_map')
             gt = _label_map(sample, 'gt_instance_map')
-            result = {
-                'img_path': sample.get('img_path'),
-                'sbd': symmetric_best_dice(pred, gt),
-                'dic': difference_in_count(pred, gt),
-                'fg_dice': foreground_dice(pred, gt),
-            }
+            prediction = None
             if self.compute_ap:
                 scores = sample['pred_instances']['scores'].float().cpu().numpy()
-                result['prediction'] = encode_instances(pred, scores)
-                result['ground_truth'] = encode_instances(gt)
-            self.results.append(result)
+                prediction = encode_instances(pred, scores)
+            self.results.append(score_image(sample.get('img_path'), pred, gt, prediction))
 
     def compute_metrics(self, results: list[dict]) -> dict[str, float]:
         """Average the per-image scores and compute AP over all images at once."""

@@ -73,6 +73,10 @@ class SticksConfig:
     length: tuple[float, float] = (0.25, 0.5)  # range, as fractions of the side
     outline: float = 2.0  # black band along each stick's edges, inside the stick
     min_visible_area: int = 100  # sticks showing fewer pixels are removed
+    # Fraction of the sticks (after the first) drawn as "crossed swords": centred near the middle of
+    # a random earlier stick and turned 30 to 150 degrees from it, so that both share nearly one
+    # box. 0 keeps every stick independent; the occlusion ablation sweeps it.
+    crossing_fraction: float = 0.0
 
     def __post_init__(self) -> None:
         # Tuples even when given lists (as in meta.json), so equal configs compare equal.
@@ -89,6 +93,8 @@ class SticksConfig:
                              f'width {self.width}')
         if self.min_visible_area < 1:
             raise ValueError(f'min_visible_area must be >= 1, got {self.min_visible_area}')
+        if not 0.0 <= self.crossing_fraction <= 1.0:
+            raise ValueError(f'crossing_fraction must be in [0, 1], got {self.crossing_fraction}')
 
 
 @dataclass(frozen=True)
@@ -183,8 +189,25 @@ def _draw_sticks(rng: np.random.Generator, config: SticksConfig) -> list[Stick]:
     centres = rng.uniform(0.0, side, size=(count, 2))
     lengths = rng.uniform(config.length[0] * side, config.length[1] * side, size=count)
     angles = rng.uniform(0.0, math.pi, size=count)
+    if config.crossing_fraction > 0:
+        _cross_sticks(rng, config.crossing_fraction, centres, lengths, angles)
     return [Stick(float(x), float(y), float(length), float(angle))
             for (x, y), length, angle in zip(centres, lengths, angles)]
+
+
+def _cross_sticks(rng: np.random.Generator, fraction: float, centres: np.ndarray,
+                  lengths: np.ndarray, angles: np.ndarray) -> None:
+    """Move a ``fraction`` of the sticks onto the middle of an earlier stick, turned across it."""
+    count = len(lengths)
+    crossing = rng.random(count) < fraction
+    partner = (rng.random(count) * np.arange(count)).astype(int)  # uniform over earlier sticks
+    offset = rng.uniform(-0.15, 0.15, size=count)  # along the partner, as a fraction of its length
+    turn = rng.uniform(math.pi / 6, 5 * math.pi / 6, size=count)
+    for k in np.flatnonzero(crossing[1:]) + 1:  # in painting order: a partner may itself be moved
+        p = partner[k]
+        direction = np.array([math.cos(angles[p]), math.sin(angles[p])])
+        centres[k] = centres[p] + offset[k] * lengths[p] * direction
+        angles[k] = (angles[p] + turn[k]) % math.pi
 
 
 def generate_sample(rng: np.random.Generator,

@@ -56,7 +56,17 @@ class DiscriminativeInstanceSegmentor(EncoderDecoder):
         return torch.cat([outputs['seg_logits'], outputs['embeddings']], dim=1)
 
     def predict(self, inputs: Tensor, data_samples: OptSampleList = None) -> SampleList:
-        data_samples = super().predict(inputs, data_samples)
+        return self.segment_instances(self.predict_outputs(inputs, data_samples))
+
+    def predict_outputs(self, inputs: Tensor, data_samples: OptSampleList = None) -> SampleList:
+        """The network half of ``predict``: logits and embeddings at the original image size.
+
+        ``predict`` is split in two so that the network and the clustering can be timed apart.
+        """
+        return super().predict(inputs, data_samples)
+
+    def segment_instances(self, data_samples: SampleList) -> SampleList:
+        """The post-processing half of ``predict``: clustering inside the semantic masks."""
         num_logits = self.decode_head.out_channels
         test_cfg = self.test_cfg
         for sample in data_samples:

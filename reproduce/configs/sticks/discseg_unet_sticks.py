@@ -58,7 +58,7 @@ val_evaluator = dict(type='InstanceSegMetric')
 test_evaluator = val_evaluator
 
 optim_wrapper = dict(type='OptimWrapper', optimizer=dict(type='Adam', lr=1e-3, weight_decay=0.0))
-param_scheduler = [dict(type='PolyLR', eta_min=1e-5, power=0.9, begin=0, end=4000, by_epoch=False)]
+param_scheduler = []  # constant learning rate, as the paper gives no schedule
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=4000, val_interval=500)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')

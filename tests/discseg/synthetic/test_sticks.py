@@ -162,6 +162,27 @@ def test_dense_configs_still_meet_the_constraints():
         assert (np.bincount(sample.instance_map.ravel())[1:] >= 150).all()
 
 
+@pytest.mark.parametrize('seed', range(5))
+def test_crossed_sticks_are_centred_on_an_earlier_stick_and_turned_across_it(seed):
+    config = SticksConfig(image_size=128, num_sticks=(2, 2), crossing_fraction=1.0,
+                          min_visible_area=1, outline=1)
+    first, second = generate_sample(sample_rng(seed, 'train', 0), config).sticks
+    along = (second.x - first.x) * math.cos(first.angle) + (second.y - first.y) * math.sin(first.angle)
+    across = (second.y - first.y) * math.cos(first.angle) - (second.x - first.x) * math.sin(first.angle)
+    assert abs(across) < 1e-9 and abs(along) <= 0.15 * first.length + 1e-9
+    turn = (second.angle - first.angle) % math.pi
+    assert math.pi / 6 <= turn <= 5 * math.pi / 6
+
+
+def test_crossing_raises_box_overlap():
+    def mean_box_iou(fraction):
+        config = SticksConfig(image_size=128, num_sticks=(4, 6), crossing_fraction=fraction,
+                              outline=1, min_visible_area=40)
+        return np.mean([generate_sample(sample_rng(0, 'test', i), config).mean_box_iou
+                        for i in range(30)])
+    assert mean_box_iou(1.0) > 3 * mean_box_iou(0.0)
+
+
 def test_impossible_config_raises():
     config = SticksConfig(image_size=32, num_sticks=(3, 3), width=4, outline=1,
                           min_visible_area=1000)

@@ -1,0 +1,1 @@
+"""Tables and figures of the paper, redrawn from results/ only (never trains or evaluates)."""

@@ -1,0 +1,131 @@
+"""Figure 4 (scattered sticks), the training curves and the summary table, from results/ only.
+
+    python -m paper_figures.sticks results/sticks
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import cv2
+import matplotlib
+import numpy as np
+import pandas as pd
+
+matplotlib.use('Agg')
+import matplotlib.pyplot as plt  # noqa: E402
+
+from reproduce.stages import write_atomic  # noqa: E402
+
+COLUMNS = ['input', 'ground_truth', 'ours', 'maskrcnn']
+TITLES = {'input': 'input', 'ground_truth': 'ground truth', 'ours': 'ours',
+          'maskrcnn': 'Mask R-CNN'}
+CURVE_KEYS = {'loss': 'training loss', 'sbd': 'validation SBD', 'mask_ap': 'validation mask AP'}
+
+
+def colour_instances(instance_map: np.ndarray) -> np.ndarray:
+    """RGB image: background black, instance k a fixed hue (golden-ratio steps, so neighbours differ)."""
+    hues = (np.arange(int(instance_map.max()) + 1) * 0.618034) % 1.0
+    hsv = np.stack([hues * 179, np.full_like(hues, 200), np.full_like(hues, 255)], axis=1)
+    palette = cv2.cvtColor(hsv.astype(np.uint8)[None], cv2.COLOR_HSV2RGB)[0]
+    palette[0] = 0
+    return palette[instance_map]
+
+
+def draw_examples(results: Path) -> Path:
+    """Figure 4 in the paper's layout, with Mask R-CNN added: one row per test image."""
+    names = sorted(p.name for p in (results / 'examples' / 'input').glob('*.png'))
+    figure, axes = plt.subplots(len(names), len(COLUMNS), figsize=(2.2 * len(COLUMNS), 2.2 * len(names)),
+                                squeeze=False)
+    for row, name in enumerate(names):
+        for column, kind in enumerate(COLUMNS):
+            path = results / 'examples' / kind / name
+            if kind == 'input':
+                image = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
+            else:
+                image = colour_instances(cv2.imread(str(path), cv2.IMREAD_UNCHANGED))
+            axes[row, column].imshow(image, interpolation='nearest')
+            axes[row, column].set_xticks([])
+            axes[row, column].set_yticks([])
+            if row == 0:
+                axes[row, column].set_title(TITLES[kind])
+    figure.tight_layout()
+    path = results / 'figure4_sticks.png'
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    return path
+
+
+def draw_curves(results: Path) -> Path:
+    """Training loss and validation scores against iterations, both methods."""
+    curves = pd.read_csv(results / 'curves.csv')
+    figure, axes = plt.subplots(1, len(CURVE_KEYS), figsize=(4.5 * len(CURVE_KEYS), 3.5))
+    for axis, (key, title) in zip(axes, CURVE_KEYS.items()):
+        for method, group in curves[curves.key == key].groupby('method'):
+            axis.plot(group.step, group.value, marker='o' if key != 'loss' else None,
+                      label=TITLES[method])
+        axis.set_title(title)
+        axis.set_xlabel('iteration')
+        axis.legend()
+    figure.tight_layout()
+    path = results / 'training_curves.png'
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    return path
+
+
+def draw_sweep(results: Path) -> Path:
+    """SBD and mask AP of both methods against the measured box overlap of each occlusion level."""
+    sweep = pd.read_csv(results / 'sweep.csv')
+    figure, axes = plt.subplots(1, 3, figsize=(13.5, 3.8))
+    for axis, metric, title in zip(axes, ('sbd', 'mask_ap', 'mask_ap50'), ('SBD', 'mask AP', 'mask AP50')):
+        for method, group in sweep.groupby('method'):
+            axis.plot(group.mean_box_iou, group[metric], marker='o', label=TITLES[method])
+        for row in sweep[sweep.method == sweep.method.iloc[0]].itertuples():
+            axis.annotate(f'{row.crossing_fraction:.2f}', (row.mean_box_iou, 0), fontsize=7,
+                          xytext=(0, 2), textcoords='offset points', ha='center', color='gray')
+        axis.set_xlabel('mean pairwise box IoU of the test images')
+        axis.set_title(f'{title} against occlusion')
+        axis.set_ylim(0, 1)
+        axis.legend()
+    figure.text(0.5, 0.005, 'gray: fraction of sticks forced to cross an earlier one', ha='center',
+                fontsize=8, color='gray')
+    figure.tight_layout()
+    path = results / 'sweep.png'
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    return path
+
+
+def summary_table(results: Path) -> str:
+    """The Markdown table of summary.csv; the paper reports no numbers for this experiment."""
+    summary = pd.read_csv(results / 'summary.csv')
+    header = ('| method | SBD | abs DiC | mask AP | mask AP50 | network ms/img | post-processing '
+              'ms/img | training s | images seen |\n|---|---|---|---|---|---|---|---|---|')
+    lines = [header]
+    for row in summary.itertuples():
+        post = 'in network' if pd.isna(row.postprocess_ms) else f'{row.postprocess_ms:.1f}'
+        lines.append(f'| {row.name} | {row.sbd:.3f} | {row.abs_dic:.2f} | {row.mask_ap:.3f} | '
+                     f'{row.mask_ap50:.3f} | {row.network_ms:.1f} | {post} | '
+                     f'{row.train_seconds:.0f} | {row.images_seen} |')
+    lines.append('\nThe paper shows this experiment only qualitatively (its Figure 4): no numbers '
+                 'to put beside these.')
+    return '\n'.join(lines) + '\n'
+
+
+def draw_sticks_figures(results: Path) -> dict:
+    """Every figure and table of the sticks experiment; returns their paths."""
+    results = Path(results)
+    write_atomic(results / 'summary.md', summary_table(results))
+    return {'figure4': str(draw_examples(results)), 'curves': str(draw_curves(results)),
+            'table': str(results / 'summary.md')}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('results', type=Path, nargs='?', default=Path('results/sticks'))
+    print(draw_sticks_figures(parser.parse_args().results))
+
+
+if __name__ == '__main__':
+    main()

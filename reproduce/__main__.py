@@ -1,0 +1,40 @@
+"""One command per experiment: ``python -m reproduce <experiment> [options]``.
+
+    sticks        scattered sticks, ours vs Mask R-CNN (the main, CPU-sized reproduction)
+    sticks-sweep  the occlusion ablation on scattered sticks
+    cvppp         CVPPP leaf segmentation A1 (needs --data-root)
+    cityscapes    Cityscapes instance segmentation (needs --data-root)
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+
+EXPERIMENTS = {
+    'sticks': 'reproduce.sticks',
+    'sticks-sweep': 'reproduce.sticks_sweep',
+    'cvppp': 'reproduce.cvppp',
+    'cityscapes': 'reproduce.cityscapes',
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog='python -m reproduce', description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest='experiment', required=True)
+    modules = {}
+    for name, module_name in EXPERIMENTS.items():
+        try:
+            modules[name] = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name != module_name:
+                raise
+            continue  # an experiment not written yet
+        sub = commands.add_parser(name, help=modules[name].__doc__.splitlines()[0])
+        modules[name].add_arguments(sub)
+    args = parser.parse_args(argv)
+    modules[args.experiment].run(args)
+
+
+if __name__ == '__main__':
+    main()
