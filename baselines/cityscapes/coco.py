@@ -1,0 +1,74 @@
+"""Cityscapes instance ground truth -> COCO instance JSON, for mmdetection's ``CityscapesDataset``.
+
+mmdetection's converter (``tools/dataset_converters/cityscapes.py``, not in its wheel) reads the
+polygon files; this one reads ``*_gtFine_instanceIds.png``, the same files our method trains on
+and the evaluation scores against, so both methods see identical instances. Per COCO's format
+(cocodataset.org/#format-data): ``images`` (id, file_name, height, width), ``categories``
+(id, name) and ``annotations`` (id, image_id, category_id, segmentation, area, bbox [x, y, w, h],
+iscrowd). Masks are compressed RLE, exact where polygons would approximate. Crowd regions (a plain
+label id of an instance class) become ``iscrowd=1`` annotations, which mmdetection ignores in
+training, and categories are numbered 1..8 in ``THING_CLASSES`` order.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+from pycocotools import mask as mask_utils
+
+from discseg.datasets.cityscapes import (IMAGE_SUFFIX, INSTANCE_IDS_SUFFIX, LABEL_DIVISOR,
+                                         THING_CLASSES, THING_LABEL_IDS)
+
+__all__ = ['convert_split', 'image_annotations']
+
+
+def image_annotations(instance_ids: np.ndarray) -> list[dict]:
+    """The COCO annotations (without ``id`` / ``image_id``) of one instance-id map."""
+    ids = np.unique(instance_ids)
+    label_ids = np.where(ids >= LABEL_DIVISOR, ids // LABEL_DIVISOR, ids)
+    is_thing = np.isin(label_ids, THING_LABEL_IDS)
+    ids, label_ids = ids[is_thing], label_ids[is_thing]
+    if ids.size == 0:
+        return []
+    masks = np.asfortranarray(instance_ids[:, :, None] == ids, dtype=np.uint8)
+    rles = mask_utils.encode(masks)
+    areas, boxes = mask_utils.area(rles), mask_utils.toBbox(rles)
+    annotations = []
+    for rle, area, box, instance_id, label_id in zip(rles, areas, boxes, ids, label_ids):
+        annotations.append({
+            'category_id': THING_LABEL_IDS.index(int(label_id)) + 1,
+            'segmentation': {'size': rle['size'], 'counts': rle['counts'].decode('ascii')},
+            'area': float(area),
+            'bbox': box.tolist(),
+            'iscrowd': int(instance_id < LABEL_DIVISOR),
+        })
+    return annotations
+
+
+def convert_split(data_root: str | Path, split: str, out_file: str | Path) -> dict:
+    """Write the COCO JSON of ``<data_root>/gtFine/<split>``; file names are relative to
+    ``leftImg8bit/<split>/``. Returns counts of images and (crowd) annotations."""
+    gt_dir = Path(data_root) / 'gtFine' / split
+    gt_files = sorted(gt_dir.rglob(f'*{INSTANCE_IDS_SUFFIX}'))
+    if not gt_files:
+        raise FileNotFoundError(f'no *{INSTANCE_IDS_SUFFIX} under {gt_dir}')
+    images, annotations = [], []
+    for image_id, gt_file in enumerate(gt_files, start=1):
+        instance_ids = cv2.imread(str(gt_file), cv2.IMREAD_UNCHANGED)
+        if instance_ids is None or instance_ids.dtype != np.uint16:
+            raise ValueError(f'{gt_file} is not a 16-bit instance-id PNG')
+        height, width = instance_ids.shape
+        name = gt_file.name[:-len(INSTANCE_IDS_SUFFIX)] + IMAGE_SUFFIX
+        images.append({'id': image_id, 'file_name': f'{gt_file.parent.name}/{name}',
+                       'height': height, 'width': width})
+        for annotation in image_annotations(instance_ids):
+            annotations.append({'id': len(annotations) + 1, 'image_id': image_id, **annotation})
+    categories = [{'id': index, 'name': name} for index, name in enumerate(THING_CLASSES, start=1)]
+    out_file = Path(out_file)
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    out_file.write_text(json.dumps({'images': images, 'annotations': annotations,
+                                    'categories': categories}))
+    return {'images': len(images), 'annotations': len(annotations),
+            'crowd': sum(a['iscrowd'] for a in annotations)}

@@ -1,0 +1,568 @@
+"""Cityscapes instance segmentation (paper Sec. 4.2): Tables 2-4, Mask R-CNN, Figures 1 and 6.
+
+    python -m reproduce cityscapes --data-root data/cityscapes [--profile default] [--device auto]
+
+Stages (each skipped once finished; training resumes from its own checkpoints):
+
+    table4_speed               parameters, forward fps and memory of every Table 4 network at the
+                               paper's three input sizes, on this machine: needs no data
+    train                      our model (768x384) on train
+    val_<mask>_<clustering>    Table 3: val AP with predicted or ground-truth semantic masks, by
+                               mean-shift or ground-truth-centre threshold; the first is Table 2's
+    val_class_probability      Table 2 again, instances scored by the semantic branch, not 1.0
+    test_export                test-split predictions for the benchmark server (if present)
+    train_<net>_<WxH>, val_<net>_<WxH>   Table 4: car AP with predicted and ground-truth masks
+    maskrcnn_convert, maskrcnn_train, maskrcnn_val   mmdetection's Mask R-CNN, same evaluation
+    figure_data                inputs of Figures 1 and 6 (examples/, figure1.npz)
+
+Without ``--data-root`` only ``table4_speed`` runs. Writes ``results/cityscapes/`` (default
+profile) or ``results/cityscapes-<profile>/``: table2.md, table3.md, table4.md / .csv,
+figure1.png, figure6.png and provenance.json. Training and testing go through mmengine's Runner,
+so ``--launcher pytorch`` under ``torchrun`` spreads them over several GPUs.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import multiprocessing
+import statistics
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pandas as pd
+import torch
+from mmengine.config import Config
+
+from .profiles import TrainSpec
+from .runner import load_config, select_device, train
+from .stages import Stages, git_commit, log, machine, write_atomic
+
+CONFIGS = Path('reproduce/configs/cityscapes')
+OURS = CONFIGS / 'discseg_cityscapes.py'
+TINY = CONFIGS / 'discseg_cityscapes_tiny.py'
+MASKRCNN = Path('baselines/cityscapes/mask-rcnn_r50_fpn_1x_cityscapes.py')
+PAPER_SIZES = ((512, 256), (768, 384), (1024, 512))  # Table 4, (width, height)
+TABLE4_NETWORKS = {  # light to heavy; the paper's ENet / SegNet / Dilation / ResNet-38
+    'ERFNet': CONFIGS / 'discseg_erfnet_cityscapes.py',
+    'ResNet-18-D8': CONFIGS / 'discseg_r18-d8_cityscapes.py',
+    'ResNet-50-D8': CONFIGS / 'discseg_r50-d8_cityscapes.py',
+    'ResNet-101-D8': OURS,
+}
+TABLE3_SETTINGS = [(mask, clustering) for mask in ('prediction', 'ground_truth')
+                   for clustering in ('mean_shift', 'center_threshold')]
+
+# Paper Table 2 (Cityscapes test): AP, AP50, AP100m, AP50m, in percent.
+PAPER_TABLE2 = {
+    'R-CNN+MCG': (4.6, 12.9, 7.7, 10.3), 'FCN+Depth': (8.9, 21.1, 15.3, 16.7),
+    'JGD': (9.8, 23.2, 16.8, 20.3), 'InstanceCut': (13.0, 27.9, 22.1, 26.1),
+    'Boundary-aware': (17.4, 36.7, 29.3, 34.0), 'DWT': (19.4, 35.3, 31.4, 36.8),
+    'Pixelwise DIN': (20.0, 38.8, 32.6, 37.6), 'Mask R-CNN': (26.2, 49.9, 37.6, 40.1),
+    'Ours (paper)': (17.5, 35.9, 27.8, 31.0),
+}
+# Paper Table 3 (Cityscapes val): (semantic masks, clustering) -> AP, AP50 in percent.
+PAPER_TABLE3 = {('prediction', 'mean_shift'): (21.4, 40.2),
+                ('prediction', 'center_threshold'): (22.9, 44.1),
+                ('ground_truth', 'mean_shift'): (37.5, 58.5),
+                ('ground_truth', 'center_threshold'): (47.8, 77.8)}
+# Paper Table 4 (car, val): network -> {size: (AP, AP with GT masks, fps, memory GB)}; params (M).
+PAPER_TABLE4 = {
+    'ENet': ({(512, 256): (0.19, 0.21, 145, 1.00), (768, 384): (0.21, 0.25, 94, 1.03),
+              (1024, 512): (0.20, 0.26, 61, 1.12)}, 0.36),
+    'SegNet': ({(512, 256): (0.20, 0.22, 27, 1.22), (768, 384): (0.22, 0.26, 14, 1.29),
+                (1024, 512): (0.18, 0.24, 8, 1.47)}, 29.4),
+    'Dilation': ({(512, 256): (0.21, 0.24, 15, 2.20), (768, 384): (0.24, 0.29, 6, 2.64),
+                  (1024, 512): (0.23, 0.30, 4, 3.27)}, 134.3),
+    'ResNet38': ({(512, 256): (0.24, 0.27, 12, 4.45), (768, 384): (0.29, 0.34, 5, 8.83)}, 124.0),
+}
+
+
+@dataclass(frozen=True)
+class CityscapesProfile:
+    """The Cityscapes experiment at one scale."""
+
+    config: Path  # our model, Tables 2 and 3
+    ours: TrainSpec
+    input_size: tuple[int, int]  # (width, height) of Tables 2 and 3
+    table4_networks: Mapping[str, Path]
+    table4_sizes: tuple[tuple[int, int], ...]
+    table4_train: TrainSpec | None  # None: Table 4 without AP
+    maskrcnn_options: Mapping | None  # mmengine options over the recipe; None: no Mask R-CNN
+    speed_repeats: int
+    figure_rows: int
+    seed: int = 0
+    notes: str = ''
+
+
+_MASKRCNN_SMOKE = {
+    'load_from': None,
+    **{f'{loader}.{key}': value
+       for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader')
+       for key, value in (('num_workers', 0), ('persistent_workers', False))},
+    'train_dataloader.batch_size': 1,
+    'train_dataloader.dataset.times': 1,
+    'train_dataloader.dataset.dataset.pipeline.2.scale': [(256, 100), (256, 128)],
+    'val_dataloader.dataset.pipeline.1.scale': (256, 128),
+    'test_dataloader.dataset.pipeline.1.scale': (256, 128),
+    'train_cfg.max_epochs': 1,
+}
+
+PROFILES = {
+    'smoke': CityscapesProfile(
+        config=TINY, ours=TrainSpec(batch_size=2, max_iters=2, val_interval=2, num_workers=0),
+        input_size=(128, 64), table4_networks={'tiny-ResNet-18-D8': TINY},
+        table4_sizes=((128, 64), (192, 96)),
+        table4_train=TrainSpec(batch_size=2, max_iters=2, val_interval=2, num_workers=0),
+        maskrcnn_options=_MASKRCNN_SMOKE, speed_repeats=2, figure_rows=2,
+        notes='Plumbing check on a generated tree: numbers mean nothing.'),
+    'default': CityscapesProfile(
+        config=OURS, ours=TrainSpec(batch_size=4, max_iters=20000, val_interval=4000),
+        input_size=(768, 384), table4_networks=TABLE4_NETWORKS, table4_sizes=PAPER_SIZES,
+        table4_train=TrainSpec(batch_size=4, max_iters=10000, val_interval=10000),
+        maskrcnn_options={}, speed_repeats=20, figure_rows=6,
+        notes='One GPU: half the training of the paper profile, Table 4 on a quarter.'),
+    'paper': CityscapesProfile(
+        config=OURS, ours=TrainSpec(batch_size=4, max_iters=40000, val_interval=4000),
+        input_size=(768, 384), table4_networks=TABLE4_NETWORKS, table4_sizes=PAPER_SIZES,
+        table4_train=TrainSpec(batch_size=4, max_iters=40000, val_interval=8000),
+        maskrcnn_options={}, speed_repeats=50, figure_rows=10,
+        notes="The paper's settings; its schedule is not given (README: choices)."),
+}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument('--data-root', type=Path, default=None,
+                        help='Cityscapes root with leftImg8bit/ and gtFine/; without it only '
+                             "Table 4's parameters, speed and memory are measured")
+    parser.add_argument('--profile', choices=sorted(PROFILES), default='default')
+    parser.add_argument('--device', default='auto',
+                        help="'auto' (a GPU when present), 'cpu' or 'cuda'")
+    parser.add_argument('--work-dir', type=Path, default=Path('work_dirs/cityscapes'))
+    parser.add_argument('--results', type=Path, default=None,
+                        help='default: results/cityscapes (default profile) or '
+                             'results/cityscapes-<profile>')
+    parser.add_argument('--init-checkpoint', type=Path, default=None,
+                        help='a Cityscapes semantic-segmentation checkpoint of the ResNet-101-D8 '
+                             'model to fine-tune from, as the paper does (default: ImageNet)')
+    parser.add_argument('--maskrcnn-checkpoint', default=None,
+                        help="Mask R-CNN initialisation (default: the recipe's COCO weights URL)")
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
+
+
+def results_dir(args: argparse.Namespace) -> Path:
+    if args.results is not None:
+        return args.results
+    suffix = '' if args.profile == 'default' else f'-{args.profile}'
+    return Path(f'results/cityscapes{suffix}')
+
+
+def size_name(size: tuple[int, int]) -> str:
+    return f'{size[0]}x{size[1]}'
+
+
+# --------------------------------------------------------------------------- configs
+
+def set_input_size(cfg: Config, size: tuple[int, int]) -> Config:
+    """Resize every pipeline's input to ``size`` (width, height); the configs' one size knob."""
+    for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        for transform in cfg[name].dataset.pipeline:
+            if transform.type == 'Resize':
+                transform.scale = tuple(size)
+    return cfg
+
+
+def start_from(cfg: Config, checkpoint: str | Path | None) -> Config:
+    """Initialise a fresh run from ``checkpoint`` (non-strict: mismatching keys are skipped).
+
+    mmengine's ``load_from`` would, with ``resume=True`` (how reproduce trains), *resume* from it,
+    optimizer and iteration count included; a model-level ``Pretrained`` init only sets the
+    starting weights, and an interrupted run still resumes from its own checkpoints.
+    """
+    if checkpoint is not None:
+        cfg.model.init_cfg = dict(type='Pretrained', checkpoint=str(checkpoint))
+    cfg.load_from = None
+    return cfg
+
+
+def ours_config(config: Path, profile: CityscapesProfile, spec: TrainSpec, size: tuple[int, int],
+                data_root: Path, work_dir: Path, args: argparse.Namespace) -> Config:
+    cfg = load_config(config, work_dir=work_dir, data_root=data_root, seed=profile.seed,
+                      num_workers=spec.num_workers, options={
+                          'train_dataloader.batch_size': spec.batch_size,
+                          'train_cfg.max_iters': spec.max_iters,
+                          'train_cfg.val_interval': spec.val_interval,
+                          'default_hooks.checkpoint.interval': spec.val_interval,
+                          'default_hooks.logger.interval': max(1, min(50, spec.val_interval // 4)),
+                          'val_evaluator.output_dir': str(work_dir / 'validation'),
+                          'launcher': args.launcher,
+                      })
+    return start_from(set_input_size(cfg, size), args.init_checkpoint if config == OURS else None)
+
+
+def evaluate_checkpoint(cfg: Config, checkpoint: str | Path, output_dir: Path,
+                        **metric_options) -> dict:
+    """Run ``cfg``'s test loop from ``checkpoint``, exporting and scoring into ``output_dir``."""
+    from mmengine.runner import Runner
+
+    cfg.load_from, cfg.resume = str(checkpoint), False
+    cfg.test_evaluator = dict(type=cfg.test_evaluator.type, output_dir=str(output_dir),
+                              **metric_options)
+    metrics = Runner.from_cfg(cfg).test()
+    return {key.split('/', 1)[-1]: value for key, value in metrics.items()}
+
+
+# --------------------------------------------------------------------------- Table 4 speed
+
+def _resident_bytes(field_name: str) -> int:
+    with open('/proc/self/status') as status:
+        line = next(line for line in status if line.startswith(field_name))
+    return int(line.split()[1]) * 1024
+
+
+def measure_network(config: Path, size: tuple[int, int], repeats: int,
+                    max_seconds: float = 30.0) -> dict:
+    """Parameters, forward-pass fps (batch 1, no clustering) and peak memory of one network.
+
+    Each network is measured in a fresh process, so no allocator cache left by another one hides
+    its memory. Memory is what building the network and one forward pass add at their peak,
+    weights included (the paper's "memory" includes them): on a GPU the allocator's peak, on a CPU
+    the growth of the process's peak resident size.
+    """
+    context = multiprocessing.get_context('spawn')
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        return pool.submit(_measure, str(config), tuple(size), repeats, max_seconds).result()
+
+
+def _measure(config: str, size: tuple[int, int], repeats: int, max_seconds: float) -> dict:
+    from mmengine.model import revert_sync_batchnorm
+    from mmengine.registry import init_default_scope
+    from mmseg.registry import MODELS
+
+    import discseg  # noqa: F401  (registers the model)
+
+    init_default_scope('mmseg')
+    cuda = torch.cuda.is_available()
+    device = torch.device('cuda' if cuda else 'cpu')
+    cfg = Config.fromfile(config)
+    if cuda:
+        start_bytes = torch.cuda.memory_allocated()
+    else:
+        with open('/proc/self/clear_refs', 'w') as clear_refs:
+            clear_refs.write('5')  # peak resident size := current resident size
+        start_bytes = _resident_bytes('VmRSS')
+    model = revert_sync_batchnorm(MODELS.build(cfg.model)).to(device).eval()
+    inputs = torch.randn(1, 3, size[1], size[0], device=device)
+    times = []
+    with torch.no_grad():
+        for index in range(repeats + 1):  # the first pass warms up
+            if cuda:
+                torch.cuda.synchronize()
+            start = time.perf_counter()
+            model._forward(inputs)
+            if cuda:
+                torch.cuda.synchronize()
+            if index > 0:
+                times.append(time.perf_counter() - start)
+            if sum(times) > max_seconds:
+                break
+    peak = torch.cuda.max_memory_allocated() if cuda else _resident_bytes('VmHWM')
+    return {
+        'parameters_M': sum(p.numel() for p in model.parameters()) / 1e6,
+        'fps': 1.0 / statistics.median(times),
+        'memory_GB': (peak - start_bytes) / 1e9,
+        'timed_passes': len(times),
+        'device': (torch.cuda.get_device_name() if cuda
+                   else f'CPU, {torch.get_num_threads()} threads'),
+    }
+
+
+def table4_speed(profile: CityscapesProfile) -> dict:
+    rows = []
+    for network, config in profile.table4_networks.items():
+        for size in profile.table4_sizes:
+            log(f'  {network} at {size_name(size)}')
+            rows.append({'network': network, 'input': size_name(size),
+                         **measure_network(config, size, profile.speed_repeats)})
+    return {'rows': rows}
+
+
+# --------------------------------------------------------------------------- Mask R-CNN
+
+def maskrcnn_config(profile: CityscapesProfile, data_root: Path, work_dir: Path,
+                    args: argparse.Namespace) -> Config:
+    annotations = work_dir / 'maskrcnn' / 'annotations'
+    options = {'launcher': args.launcher,
+               'val_evaluator.output_dir': str(work_dir / 'maskrcnn' / 'validation')}
+    for loader, prefix, split in (('train_dataloader', 'dataset.dataset', 'train'),
+                                  ('val_dataloader', 'dataset', 'val'),
+                                  ('test_dataloader', 'dataset', 'val')):
+        options[f'{loader}.{prefix}.data_root'] = f'{data_root}/'
+        options[f'{loader}.{prefix}.ann_file'] = str(annotations / f'instances_{split}.json')
+    cfg = load_config(MASKRCNN, work_dir=work_dir / 'maskrcnn', seed=profile.seed,
+                      options={**options, **profile.maskrcnn_options})
+    return start_from(cfg, args.maskrcnn_checkpoint or cfg.load_from)
+
+
+def maskrcnn_stages(stages: Stages, profile: CityscapesProfile, data_root: Path, work_dir: Path,
+                    args: argparse.Namespace) -> None:
+    from baselines.cityscapes import convert_split
+
+    annotations = work_dir / 'maskrcnn' / 'annotations'
+    stages.run('maskrcnn_convert', lambda: {split: convert_split(
+        data_root, split, annotations / f'instances_{split}.json') for split in ('train', 'val')})
+    stages.run('maskrcnn_train', lambda: {'best_checkpoint': str(train(
+        maskrcnn_config(profile, data_root, work_dir, args)))})
+    stages.run('maskrcnn_val', lambda: evaluate_checkpoint(
+        maskrcnn_config(profile, data_root, work_dir, args),
+        stages.record('maskrcnn_train')['output']['best_checkpoint'],
+        work_dir / 'maskrcnn' / 'val'))
+
+
+# --------------------------------------------------------------------------- figures
+
+def _select_rows(gt_files: list[Path], count: int) -> list[int]:
+    """Val images for Figure 6, greedily covering the most instance classes, then instances."""
+    ids = [cv2.imread(str(path), cv2.IMREAD_UNCHANGED) for path in gt_files]
+    classes = [set(np.unique(image[image >= 1000] // 1000).tolist()) for image in ids]
+    counts = [len(np.unique(image[image >= 1000])) for image in ids]
+    chosen, covered = [], set()
+    for _ in range(min(count, len(ids))):
+        best = max((i for i in range(len(ids)) if i not in chosen),
+                   key=lambda i: (len(classes[i] - covered), counts[i]))
+        chosen.append(best)
+        covered |= classes[best]
+    return chosen
+
+
+def _crop_around(mask: np.ndarray) -> tuple[slice, slice]:
+    """The bounding box of ``mask`` (the whole image when it is empty)."""
+    if not mask.any():
+        return np.s_[:, :]
+    rows, cols = np.nonzero(mask)
+    return np.s_[rows.min():rows.max() + 1, cols.min():cols.max() + 1]
+
+
+def figure_data(cfg: Config, checkpoint: str, out: Path, rows: int, candidates: int = 50) -> dict:
+    """Predict a few val images; write Figure 6's rows (examples/) and Figure 1's crop (npz).
+
+    Figure 1 takes the image with the most cars, cropped to them (the paper shows parked cars).
+    """
+    from mmengine.dataset import pseudo_collate
+    from mmengine.runner import Runner
+
+    from discseg.datasets.cityscapes import THING_CLASSES, THING_LABEL_IDS
+
+    car = THING_LABEL_IDS[THING_CLASSES.index('car')]
+    cfg.model.test_cfg.keep_embeddings = True
+    runner = Runner.from_cfg(cfg)
+    runner.load_checkpoint(checkpoint, map_location='cpu')
+    model = runner.model.eval()
+    dataset = runner.test_dataloader.dataset
+    gt_files = [Path(dataset.get_data_info(i)['seg_map_path'])
+                for i in range(min(candidates, len(dataset)))]
+    chosen = _select_rows(gt_files, rows)
+    most_cars = -1
+    for index in chosen:
+        with torch.no_grad():
+            sample = model.test_step(pseudo_collate([dataset[index]]))[0]
+        name = Path(sample.img_path).name.replace('_leftImg8bit.png', '.png')
+        image = cv2.imread(sample.img_path)
+        gt = sample.gt_instance_map.data[0].numpy().astype(np.uint16)
+        pred = sample.pred_instance_map.data[0].numpy().astype(np.uint16)
+        half = (image.shape[1] // 2, image.shape[0] // 2)  # Figure 6 is drawn at half size
+        for kind, picture, interpolation in (('input', image, cv2.INTER_AREA),
+                                             ('ground_truth', gt, cv2.INTER_NEAREST),
+                                             ('ours', pred, cv2.INTER_NEAREST)):
+            path = out / 'examples' / kind / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            cv2.imwrite(str(path), cv2.resize(picture, half, interpolation=interpolation))
+        cars = np.where(gt // 1000 == car, gt, 0)
+        if len(np.unique(cars)) > most_cars:
+            most_cars = len(np.unique(cars))
+            crop = _crop_around(cars > 0)
+            np.savez_compressed(
+                out / 'figure1.npz', image=image[crop][..., ::-1], gt_instances=cars[crop],
+                embeddings=sample.pred_embeddings.data[(slice(None), *crop)].half().numpy(),
+                pred_instances=pred[crop], source=sample.img_path)
+    return {'rows': [str(gt_files[i]) for i in chosen]}
+
+
+# --------------------------------------------------------------------------- tables
+
+def _percent(value) -> str:
+    if isinstance(value, str):
+        return value
+    return '-' if value is None or math.isnan(value) else f'{100 * value:.1f}'
+
+
+def _num(value) -> str:
+    return '-' if value is None or math.isnan(value) else f'{value:.2f}'
+
+
+def write_tables(stages: Stages, out: Path) -> None:
+    """Tables 2-4 as Markdown (and Table 4 as CSV) from the stage records, beside the paper's."""
+    def output(name: str) -> dict | None:
+        record = stages.record(name)
+        return record['output'] if record else None
+
+    speed = output('table4_speed')
+    rows = []
+    for row in speed['rows'] if speed else []:
+        ap = output(f'val_{row["network"]}_{row["input"]}') or {}
+        rows.append({**row, 'car_AP': ap.get('prediction', {}).get('car_AP'),
+                     'car_AP_gt_masks': ap.get('ground_truth', {}).get('car_AP')})
+    table4 = pd.DataFrame(rows)
+    if not table4.empty:
+        write_atomic(out / 'table4.csv', table4.to_csv(index=False, float_format='%.4f'))
+    lines = ['# Table 4: networks x input sizes (car class, Cityscapes val)', '',
+             '| network | input | AP car | AP car, GT masks | fps | params (M) | memory (GB) '
+             '| device |',
+             '|---|---|---|---|---|---|---|---|']
+    lines += [f'| {r["network"]} | {r["input"]} | {_num(r["car_AP"])} '
+              f'| {_num(r["car_AP_gt_masks"])} '
+              f'| {r["fps"]:.2f} | {r["parameters_M"]:.2f} | {r["memory_GB"]:.2f} | {r["device"]} |'
+              for r in rows]
+    lines += [f'| {network} (paper) | {size_name(size)} | {ap:.2f} | {ap_gt:.2f} | {fps} '
+              f'| {params} '
+              f'| {memory:.2f} | Titan X |'
+              for network, (sizes, params) in PAPER_TABLE4.items()
+              for size, (ap, ap_gt, fps, memory) in sizes.items()]
+    lines += ['', 'AP as fractions, "-": not run (no data, or the profile skips it). fps: forward '
+              'pass only, batch 1. Memory: weights and activations of one forward pass at their '
+              'peak (CPU: growth of peak resident size).']
+    write_atomic(out / 'table4.md', '\n'.join(lines) + '\n')
+
+    ours = output('val_prediction_mean_shift')
+    if ours is None:
+        return
+    lines = ['# Table 2: Cityscapes instance segmentation', '',
+             '| method | split | AP | AP50 | AP100m | AP50m |', '|---|---|---|---|---|---|']
+    lines += [f'| {name} | test | {ap} | {ap50} | {ap100} | {ap50m} |'
+              for name, (ap, ap50, ap100, ap50m) in PAPER_TABLE2.items()]
+    for name, record in (('Ours, score 1.0 (this reproduction)', ours),
+                         ('Ours, class-probability score', output('val_class_probability')),
+                         ('Mask R-CNN R50-FPN (this reproduction)', output('maskrcnn_val'))):
+        if record:
+            lines.append(f'| {name} | val | ' + ' | '.join(
+                _percent(record[key]) for key in ('AP', 'AP50', 'AP100m', 'AP50m')) + ' |')
+    lines += ['', 'Percent. The paper reports the test server; this reproduction scores val with '
+              'cityscapesscripts. AP100m / AP50m need per-instance distances the public ground '
+              'truth does not carry: "unavailable".']
+    write_atomic(out / 'table2.md', '\n'.join(lines) + '\n')
+
+    lines = ['# Table 3: components replaced by ground truth (Cityscapes val)', '',
+             '| semantic masks | clustering | AP | AP50 | paper AP | paper AP50 |',
+             '|---|---|---|---|---|---|']
+    for mask, clustering in TABLE3_SETTINGS:
+        record = output(f'val_{mask}_{clustering}') or {}
+        paper_ap, paper_ap50 = PAPER_TABLE3[(mask, clustering)]
+        lines.append(f'| {mask} | {clustering} | {_percent(record.get("AP"))} | '
+                     f'{_percent(record.get("AP50"))} | {paper_ap} | {paper_ap50} |')
+    write_atomic(out / 'table3.md', '\n'.join(lines) + '\n')
+
+
+
+# --------------------------------------------------------------------------- run
+
+def _with(cfg: Config, options: dict) -> Config:
+    cfg.merge_from_dict(options)
+    return cfg
+
+
+def export_test_split(cfg: Config, checkpoint: str, output_dir: Path) -> dict:
+    """Predict the test split into the server's format (no ground truth is read)."""
+    dataset = cfg.test_dataloader.dataset
+    dataset.split = 'test'
+    dataset.data_prefix = dict(img_path='leftImg8bit/test')
+    dataset.pipeline = [t for t in dataset.pipeline if t.type != 'LoadInstanceAnnotations']
+    evaluate_checkpoint(cfg, checkpoint, output_dir, format_only=True)
+    return {'predictions': str(output_dir / 'predictions')}
+
+
+def data_stages(stages: Stages, profile: CityscapesProfile, data_root: Path, work_dir: Path,
+                out: Path, args: argparse.Namespace) -> None:
+    """Everything that needs the data: training, Tables 2-4's AP, Mask R-CNN, figure inputs."""
+    def config(network: Path = profile.config, spec: TrainSpec = profile.ours,
+               size: tuple[int, int] = profile.input_size, name: str = 'ours') -> Config:
+        return ours_config(network, profile, spec, size, data_root, work_dir / name, args)
+
+    stages.run('train', lambda: {'best_checkpoint': str(train(config()))})
+    best = stages.record('train')['output']['best_checkpoint']
+    for mask, clustering in TABLE3_SETTINGS:
+        name = f'val_{mask}_{clustering}'
+        options = {'model.test_cfg.mask_source': mask, 'model.test_cfg.clustering': clustering}
+        stages.run(name, lambda o=options, n=name: evaluate_checkpoint(
+            _with(config(), o), best, work_dir / 'ours' / n))
+    stages.run('val_class_probability', lambda: evaluate_checkpoint(
+        _with(config(), {'model.test_cfg.score': 'class_probability'}), best,
+        work_dir / 'ours' / 'val_class_probability'))
+    if (data_root / 'leftImg8bit' / 'test').is_dir():
+        stages.run('test_export', lambda: export_test_split(config(), best,
+                                                             work_dir / 'ours' / 'test'))
+
+    if profile.table4_train is not None:
+        table4_ap_stages(stages, config, profile, work_dir)
+    if profile.maskrcnn_options is not None:
+        maskrcnn_stages(stages, profile, data_root, work_dir, args)
+    stages.run('figure_data', lambda: figure_data(config(), best, out, profile.figure_rows))
+
+
+def table4_ap_stages(stages: Stages, config: Callable[..., Config], profile: CityscapesProfile,
+                     work_dir: Path) -> None:
+    """Table 4's AP: each network trained at each input size, scored with both mask sources."""
+    for network, network_config in profile.table4_networks.items():
+        for size in profile.table4_sizes:
+            key = f'{network}_{size_name(size)}'
+
+            def run_config(n=network_config, s=size, k=key) -> Config:
+                return config(n, profile.table4_train, s, f'table4/{k}')
+
+            stages.run(f'train_{key}', lambda c=run_config: {'best_checkpoint': str(train(c()))})
+            checkpoint = stages.record(f'train_{key}')['output']['best_checkpoint']
+            stages.run(f'val_{key}', lambda c=run_config, k=key, p=checkpoint: {
+                mask: evaluate_checkpoint(_with(c(), {'model.test_cfg.mask_source': mask}), p,
+                                          work_dir / 'table4' / k / f'val_{mask}')
+                for mask in ('prediction', 'ground_truth')})
+
+
+def write_provenance(stages: Stages, profile: CityscapesProfile, out: Path,
+                     args: argparse.Namespace) -> None:
+    provenance = {
+        'command': ' '.join(['python -m reproduce cityscapes', f'--profile {args.profile}',
+                             f'--device {args.device}'] +
+                            ([f'--data-root {args.data_root}'] if args.data_root else [])),
+        'profile': args.profile,
+        'profile_settings': asdict(profile),
+        'data_root': str(args.data_root) if args.data_root else None,
+        'init_checkpoint': str(args.init_checkpoint) if args.init_checkpoint else None,
+        'commit': git_commit(),
+        'machine': machine(),
+        'stages': {name: {'wall_seconds': record['wall_seconds'], 'finished': record['finished'],
+                          'commit': record['commit']}
+                   for name, record in stages.all_records().items()},
+    }
+    write_atomic(out / 'provenance.json', json.dumps(provenance, indent=2, default=str) + '\n')
+
+
+def run(args: argparse.Namespace) -> None:
+    select_device(args.device)
+    profile = PROFILES[args.profile]
+    work_dir = args.work_dir / args.profile
+    out = results_dir(args)
+    stages = Stages(work_dir)
+    stages.run('table4_speed', lambda: table4_speed(profile))
+    if args.data_root is not None:
+        data_stages(stages, profile, args.data_root, work_dir, out, args)
+        from paper_figures.cityscapes_figures import draw_figure1, draw_figure6
+        draw_figure1(out)
+        draw_figure6(out)
+    else:
+        log('no --data-root: Table 4 parameters, speed and memory only')
+    write_tables(stages, out)
+    write_provenance(stages, profile, out, args)
+    log(f'results in {out}')

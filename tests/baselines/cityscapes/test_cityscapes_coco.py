@@ -1,0 +1,67 @@
+"""The Mask R-CNN baseline's data: COCO JSON from the instanceIds PNGs, read by mmdetection."""
+import cv2
+import numpy as np
+import pytest
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+from pycocotools import mask as mask_utils
+
+from baselines.cityscapes import convert_split
+from discseg.datasets.cityscapes import instance_ids_path
+from discseg.synthetic.cityscapes_tree import write_cityscapes_tree
+
+CONFIG = 'baselines/cityscapes/mask-rcnn_r50_fpn_1x_cityscapes.py'
+
+
+@pytest.fixture(scope='module')
+def converted(tmp_path_factory):
+    root = tmp_path_factory.mktemp('cityscapes_coco')
+    written = write_cityscapes_tree(root, {'val': 3}, crowd_probability=1.0)
+    counts = convert_split(root, 'val', root / 'instances_val.json')
+    return root, written['val'], counts
+
+
+def test_every_instance_and_crowd_region_is_annotated(converted):
+    root, gt_files, counts = converted
+    ids = [cv2.imread(str(path), cv2.IMREAD_UNCHANGED) for path in gt_files]
+    assert counts['images'] == 3
+    assert counts['annotations'] - counts['crowd'] == sum(len(np.unique(i[i >= 1000])) for i in ids)
+    assert counts['crowd'] == 3
+
+
+def test_mmdetection_reads_the_same_masks(converted):
+    import mmdet.datasets  # noqa: F401  (registers CityscapesDataset)
+    from mmdet.registry import DATASETS
+
+    root, gt_files, _ = converted
+    init_default_scope('mmdet')
+    dataset = DATASETS.build(dict(type='CityscapesDataset', data_root=str(root),
+                                  ann_file='instances_val.json',
+                                  data_prefix=dict(img='leftImg8bit/val/'), pipeline=[],
+                                  test_mode=True))
+    assert len(dataset) == len(gt_files)
+    for index in range(len(dataset)):
+        info = dataset.get_data_info(index)
+        gt_file = instance_ids_path(info['img_path'])
+        assert gt_file in gt_files
+        ids = cv2.imread(str(gt_file), cv2.IMREAD_UNCHANGED)
+        classes = dataset.metainfo['classes']
+        for instance in info['instances']:
+            mask = mask_utils.decode(instance['mask']).astype(bool)
+            values = np.unique(ids[mask])
+            assert len(values) == 1  # exactly one id: an instance, or one crowd region
+            label_id = values[0] // 1000 if values[0] >= 1000 else values[0]
+            assert classes[instance['bbox_label']] == {24: 'person', 26: 'car'}[label_id]
+            assert instance['ignore_flag'] == int(values[0] < 1000)
+
+
+def test_maskrcnn_config_is_the_recipe_with_our_metric():
+    import discseg.evaluation.cityscapes  # noqa: F401  (registers the metric)
+    from mmdet.registry import METRICS
+
+    cfg = Config.fromfile(CONFIG)
+    assert cfg.model.roi_head.mask_head.num_classes == 8
+    assert cfg.train_dataloader.dataset.dataset.ann_file.endswith('instances_train.json')
+    init_default_scope('mmdet')
+    metric = METRICS.build(cfg.test_evaluator)
+    assert type(metric).__name__ == 'CityscapesInstanceMetric'
