@@ -1,0 +1,348 @@
+"""CVPPP leaf segmentation, A1 (paper Sec. 4.1): train, validate, Table 1 and Figure 5.
+
+    python -m reproduce cvppp --data-root DIR [--profile smoke|default] [--work-dir DIR]
+                              [--device auto|cpu|cuda] [--pretrained CKPT]
+    python -m reproduce cvppp --demo  # generated rosettes in data/cvppp_demo, not the real data
+
+Stages (each skipped when finished; training resumes from its checkpoints): [generate ->] train ->
+validate_given_fg -> validate_own_fg [-> submission]; then the tables, the figure and the
+provenance are rewritten from the stage records on every run. Writes ``results/cvppp/`` (other
+profiles and the demo get their own folder): summary.csv, per_image.csv, table1.md / table1.csv,
+figure5_cvppp.png with examples/, provenance.json (split, seeds, commit, machine, stage times) and,
+when the data root has test plants, submission_A1.h5 for the organisers.
+
+The test labels are hidden, so our numbers are on a held-out part of the 128 labelled plants and
+Table 1 marks them as such.
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import matplotlib
+import numpy as np
+import pandas as pd
+import torch
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+from mmseg.registry import MODELS
+
+from discseg.datasets.cvppp import LAYOUT, find_plants, read_image, split_plants
+from discseg.evaluation import cvppp_submission  # noqa: F401  (registers CVPPPSubmission)
+
+from .runner import load_config, select_device, train
+from .stages import Stages, git_commit, log, machine, write_atomic
+
+matplotlib.use('Agg')
+import matplotlib.pyplot as plt  # noqa: E402
+
+from paper_figures.sticks import colour_instances  # noqa: E402
+
+CONFIG_DIR = Path(__file__).parent / 'configs' / 'cvppp'
+DEMO_ROOT = Path('data/cvppp_demo')
+SUBSET = 'A1'
+MASK_SOURCES = {'given_fg': 'ground_truth', 'own_fg': 'prediction'}
+MASK_SOURCE_NAMES = {'given_fg': "challenge's fg masks (as the paper)",
+                     'own_fg': "the model's own fg branch"}
+FIGURE5_COLUMNS = {'input': 'input', 'ground_truth': 'ground truth', 'ours': 'ours'}
+FIGURE5_EXAMPLES = 4  # validation plants shown, as in the paper
+
+# Paper, Table 1: CVPPP A1 test, SBD (%) and |DiC| as printed (PAPER.md §4).
+PAPER_TABLE1 = (
+    ('RIS+CRF', 66.6, 1.1), ('MSU', 66.7, 2.3), ('Nottingham', 68.3, 3.8),
+    ('Wageningen', 71.1, 2.2), ('IPK', 74.4, 2.6), ('PRIAn', None, 1.3),
+    ('End-to-end', 84.9, 0.8), ('Ours (paper)', 84.2, 1.0),
+)
+
+MISSING_DATA = f"""\
+The CVPPP challenge data cannot be downloaded by this tool: it is given out on request at
+https://www.plant-phenotyping.org/datasets-download (CVPPP 2017 Leaf Segmentation Challenge).
+Unpack it and pass --data-root DIR. Expected layout:
+{LAYOUT}
+Without the data, `python -m reproduce cvppp --demo` generates synthetic rosettes into
+{DEMO_ROOT} and runs the same pipeline on them (the numbers then describe the demo data only)."""
+
+
+@dataclass(frozen=True)
+class CVPPPProfile:
+    """A config and what its numbers mean; sizes (batch, iterations) live in the config."""
+
+    config: Path
+    notes: str
+
+
+PROFILES = {
+    'smoke': CVPPPProfile(CONFIG_DIR / 'discseg_cvppp_tiny.py',
+                          'CPU plumbing check: a 1/8-width ResNet-18, 200 iterations. The numbers '
+                          'show that the pipeline runs, not what the method can do.'),
+    'default': CVPPPProfile(CONFIG_DIR / 'discseg_cvppp.py',
+                            "The paper's recipe with a ResNetV1c-50-D8 (no ResNet-38 in mmseg); "
+                            'a GPU job.'),
+}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument('--data-root', type=Path, default=None,
+                        help='CVPPP data in either official layout (PNG folders or HDF5 files)')
+    parser.add_argument('--demo', action='store_true',
+                        help=f'generate synthetic rosettes into --data-root (default {DEMO_ROOT}) '
+                             'and run on them')
+    parser.add_argument('--profile', choices=sorted(PROFILES), default='default')
+    parser.add_argument('--device', default='auto',
+                        help="'auto' (a GPU when present), 'cpu' or 'cuda'")
+    parser.add_argument('--work-dir', type=Path, default=None,
+                        help='default: work_dirs/cvppp[-demo]/<profile>')
+    parser.add_argument('--results', type=Path, default=None,
+                        help='default: results/cvppp[-demo][-<profile> unless default]')
+    parser.add_argument('--num-val', type=int, default=28,
+                        help='labelled plants held out for validation (of 128 in A1)')
+    parser.add_argument('--split-seed', type=int, default=0, help='seed of the validation draw')
+    parser.add_argument('--seed', type=int, default=0, help='training seed')
+    parser.add_argument('--max-iters', type=int, default=None, help="override the config's")
+    parser.add_argument('--num-workers', type=int, default=2, help='data loader workers')
+    parser.add_argument('--pretrained', type=Path, default=None,
+                        help='initialise the backbone from this checkpoint (an mmseg model, e.g. '
+                             'a Cityscapes R-50-D8, or a bare backbone); its 3-channel stem is '
+                             'widened to the 5 input channels')
+
+
+def is_synthetic(data_root: Path) -> bool:
+    """Generated rosettes carry their generator's record; the challenge data does not."""
+    return (data_root / 'rosettes.json').exists()
+
+
+def experiment_config(args: argparse.Namespace, data_root: Path, work_dir: Path,
+                      results: Path) -> Config:
+    """The profile's config with this run's data, split, seeds and output paths."""
+    options = {'test_evaluator.output_file': str(results / f'submission_{SUBSET}.h5')}
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        options[f'{loader}.dataset.num_val'] = args.num_val
+        options[f'{loader}.dataset.split_seed'] = args.split_seed
+    if args.max_iters is not None:
+        options['train_cfg.max_iters'] = args.max_iters
+        options['train_cfg.val_interval'] = args.max_iters
+    cfg = load_config(PROFILES[args.profile].config, work_dir=work_dir, data_root=data_root,
+                      seed=args.seed, num_workers=args.num_workers, options=options)
+    if args.pretrained is not None:
+        cfg.model.backbone.init_cfg = widen_pretrained(args.pretrained, cfg, work_dir)
+    return cfg
+
+
+def widen_pretrained(checkpoint: Path, cfg: Config, work_dir: Path) -> dict:
+    """Save the backbone weights of ``checkpoint`` with input convolutions widened to the model's.
+
+    Pretrained models see 3 channels; ours sees RGB + x + y. The extra input channels get zero
+    weights, so the network starts from what the pretrained one computes on RGB and learns how to
+    use the coordinates. Returns the backbone's ``init_cfg``.
+    """
+    state = torch.load(checkpoint, map_location='cpu', weights_only=True)
+    state = state.get('state_dict', state)
+    prefix = 'backbone.' if any(key.startswith('backbone.') for key in state) else ''
+    state = {key[len(prefix):]: value for key, value in state.items() if key.startswith(prefix)}
+    init_default_scope('mmseg')
+    expected = MODELS.build(copy.deepcopy(cfg.model.backbone)).state_dict()
+    for key, value in state.items():
+        target = expected.get(key)
+        if target is not None and value.ndim == 4 and value.shape[1] < target.shape[1] \
+                and value.shape[0] == target.shape[0] and value.shape[2:] == target.shape[2:]:
+            extra = value.new_zeros((value.shape[0], target.shape[1] - value.shape[1],
+                                     *value.shape[2:]))
+            state[key] = torch.cat([value, extra], dim=1)
+            log(f'pretrained {key}: {value.shape[1]} -> {target.shape[1]} input channels')
+    widened = Path(work_dir) / 'pretrained_backbone.pth'
+    widened.parent.mkdir(parents=True, exist_ok=True)
+    torch.save({'state_dict': state}, widened)
+    return dict(type='Pretrained', checkpoint=str(widened))
+
+
+def train_stage(cfg: Config) -> dict:
+    """Train (resuming if interrupted); the last checkpoint is the reported model."""
+    checkpoint = train(cfg)
+    state = torch.load(checkpoint, map_location='cpu', weights_only=True)
+    return {'checkpoint': str(checkpoint), 'iterations': int(state['meta']['iter']),
+            'batch_size': cfg.train_dataloader.batch_size}
+
+
+def save_examples(samples: list, out: Path) -> None:
+    """The figure's inputs, ground truths and predictions as PNGs, named after the plants."""
+    for sample in samples:
+        images = {
+            'input': cv2.cvtColor(read_image(sample.img_path), cv2.COLOR_RGB2BGR),
+            'ground_truth': sample.gt_instance_map.data[0].numpy().astype(np.uint16),
+            'ours': sample.pred_instance_map.data[0].numpy().astype(np.uint16),
+        }
+        for kind, image in images.items():
+            path = out / 'examples' / kind / f'{sample.plant}.png'
+            path.parent.mkdir(parents=True, exist_ok=True)
+            cv2.imwrite(str(path), image)
+
+
+def validate_stage(cfg: Config, checkpoint: str, mask_source: str, out: Path,
+                   keep: int = 0) -> dict:
+    """Score the validation split with the test-time mask from ``mask_source``."""
+    from .evaluate import predict_and_score
+
+    cfg = copy.deepcopy(cfg)
+    cfg.work_dir = str(Path(cfg.work_dir) / f'validate_{mask_source}')  # keeps training's files
+    cfg.model.test_cfg.mask_source = mask_source
+    cfg.test_dataloader, cfg.test_evaluator = cfg.val_dataloader, cfg.val_evaluator
+    result = predict_and_score(cfg, Path(checkpoint), keep=keep)
+    save_examples(result.pop('samples'), out)
+    return result
+
+
+def submission_stage(cfg: Config, checkpoint: str) -> dict:
+    """Predict the test plants (given fg masks) into the challenge's HDF5 submission file."""
+    from mmengine.runner import Runner
+
+    cfg = copy.deepcopy(cfg)
+    cfg.work_dir = str(Path(cfg.work_dir) / 'submission')
+    cfg.load_from, cfg.resume = checkpoint, False
+    metrics = Runner.from_cfg(cfg).test()
+    return {'file': cfg.test_evaluator.output_file,
+            'plants': int(metrics['cvppp/submitted_plants'])}
+
+
+def table1(summary: pd.DataFrame, split: dict, synthetic: bool) -> pd.DataFrame:
+    """The paper's Table 1 rows, then ours, each with what it was measured on."""
+    rows = [{'method': name, 'evaluated_on': f'{SUBSET} test (33 plants)', 'sbd_percent': sbd,
+             'abs_dic': abs_dic, 'source': 'paper, Table 1'}
+            for name, sbd, abs_dic in PAPER_TABLE1]
+    data = 'SYNTHETIC rosettes (demo)' if synthetic else f'CVPPP {SUBSET}'
+    held_out = (f"{data} validation: {len(split['val'])} held-out of "
+                f"{len(split['val']) + len(split['train'])} labelled plants, seed {split['seed']}")
+    rows += [{'method': f'Ours, this reproduction, {MASK_SOURCE_NAMES[row.mask]}',
+              'evaluated_on': held_out, 'sbd_percent': round(100 * row.sbd, 1),
+              'abs_dic': round(row.abs_dic, 2), 'source': 'summary.csv'}
+             for row in summary.itertuples()]
+    return pd.DataFrame(rows)
+
+
+def table1_markdown(table: pd.DataFrame, synthetic: bool) -> str:
+    lines = ['# Table 1: CVPPP leaf segmentation (SBD in %, higher is better; |DiC|, lower is '
+             'better)', '',
+             '| Method | Evaluated on | SBD | \\|DiC\\| | Source |', '|---|---|---|---|---|']
+    for row in table.itertuples():
+        sbd = '-' if pd.isna(row.sbd_percent) else f'{row.sbd_percent:.1f}'
+        lines.append(f'| {row.method} | {row.evaluated_on} | {sbd} | {row.abs_dic:.1f} | '
+                     f'{row.source} |')
+    lines += ['', 'The challenge keeps its test labels hidden: the rows of this reproduction are '
+              'on a validation split of the labelled training plants, so they are not a '
+              'one-to-one comparison with the test rows above. The test predictions are in '
+              f'submission_{SUBSET}.h5 when the data root holds the test plants.']
+    if synthetic:
+        lines += ['', '**These rows were measured on generated rosettes, not on the CVPPP data: '
+                  'they only show that the pipeline runs.**']
+    return '\n'.join(lines) + '\n'
+
+
+def draw_figure5(out: Path) -> Path:
+    """Figure 5 in the paper's layout: input | ground truth | ours, one validation plant a row."""
+    names = sorted(p.name for p in (out / 'examples' / 'input').glob('*.png'))
+    figure, axes = plt.subplots(len(names), len(FIGURE5_COLUMNS),
+                                figsize=(2.6 * len(FIGURE5_COLUMNS), 2.6 * len(names)),
+                                squeeze=False)
+    for row, name in enumerate(names):
+        for column, (kind, title) in enumerate(FIGURE5_COLUMNS.items()):
+            image = cv2.imread(str(out / 'examples' / kind / name), cv2.IMREAD_UNCHANGED)
+            shown = image[..., ::-1] if kind == 'input' else colour_instances(image)
+            axes[row, column].imshow(shown, interpolation='nearest')
+            axes[row, column].set_xticks([])
+            axes[row, column].set_yticks([])
+            if row == 0:
+                axes[row, column].set_title(title)
+        axes[row, 0].set_ylabel(Path(name).stem)
+    figure.tight_layout()
+    path = out / 'figure5_cvppp.png'
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    return path
+
+
+def command_line(args: argparse.Namespace, data_root: Path) -> str:
+    """The command that reproduces these results (output folders and loader workers aside)."""
+    options = {'--data-root': data_root, '--profile': args.profile, '--num-val': args.num_val,
+               '--split-seed': args.split_seed, '--seed': args.seed,
+               '--max-iters': args.max_iters, '--pretrained': args.pretrained}
+    words = ['python -m reproduce cvppp', *(['--demo'] if args.demo else [])]
+    words += [f'{flag} {value}' for flag, value in options.items() if value is not None]
+    return ' '.join(words)
+
+
+def report(stages: Stages, args: argparse.Namespace, data_root: Path, split: dict,
+           out: Path) -> None:
+    """Summary, per-image scores, Table 1, Figure 5 and provenance, from the stage records."""
+    synthetic = is_synthetic(data_root)
+    trained = stages.record('train')['output']
+    rows, per_image = [], []
+    for mask in MASK_SOURCES:
+        evaluated = stages.record(f'validate_{mask}')['output']
+        rows.append({'mask': mask, 'mask_source': MASK_SOURCES[mask],
+                     'data': 'synthetic' if synthetic else f'cvppp_{SUBSET}',
+                     'split': 'val', 'num_val': len(split['val']),
+                     'num_train': len(split['train']), 'split_seed': split['seed'],
+                     **{key: evaluated['metrics'][key] for key in ('sbd', 'dic', 'abs_dic',
+                                                                   'fg_dice')},
+                     'network_ms': evaluated['network_ms'],
+                     'postprocess_ms': evaluated['postprocess_ms'],
+                     'iterations': trained['iterations'], 'batch_size': trained['batch_size'],
+                     'profile': args.profile})
+        per_image.append(pd.DataFrame(evaluated['per_image']).assign(mask=mask))
+    summary = pd.DataFrame(rows)
+    write_atomic(out / 'summary.csv', summary.to_csv(index=False, float_format='%.4f'))
+    write_atomic(out / 'per_image.csv',
+                 pd.concat(per_image).to_csv(index=False, float_format='%.4f'))
+    table = table1(summary, split, synthetic)
+    write_atomic(out / 'table1.csv', table.to_csv(index=False))
+    write_atomic(out / 'table1.md', table1_markdown(table, synthetic))
+    draw_figure5(out)
+    provenance = {
+        'command': command_line(args, data_root),
+        'profile': args.profile,
+        'notes': PROFILES[args.profile].notes,
+        'config': str(PROFILES[args.profile].config),
+        'data_root': str(data_root),
+        'synthetic_data': synthetic,
+        'split': split,
+        'seeds': {'split': args.split_seed, 'training': args.seed, 'clustering': 0},
+        'pretrained': str(args.pretrained) if args.pretrained else None,
+        'reported_model': 'last checkpoint (no selection on the validation split)',
+        'commit': git_commit(),
+        'machine': machine(),
+        'stages': {name: {key: record[key] for key in ('wall_seconds', 'finished', 'commit')}
+                   for name, record in stages.all_records().items()},
+    }
+    write_atomic(out / 'provenance.json', json.dumps(provenance, indent=2, default=str) + '\n')
+
+
+def run(args: argparse.Namespace) -> None:
+    data_root = args.data_root or (DEMO_ROOT if args.demo else None)
+    if data_root is None:
+        raise SystemExit(MISSING_DATA)
+    select_device(args.device)
+    kind = 'cvppp-demo' if args.demo else 'cvppp'
+    work_dir = args.work_dir or Path('work_dirs') / kind / args.profile
+    out = args.results or Path('results') / (kind if args.profile == 'default'
+                                             else f'{kind}-{args.profile}')
+    stages = Stages(work_dir)
+    if args.demo:
+        from discseg.synthetic.rosettes import write_dataset
+        stages.run('generate', lambda: write_dataset(data_root) or {'data_root': str(data_root)})
+    plants = find_plants(data_root, SUBSET)  # fails here, with the layout, on a wrong root
+    split = {'seed': args.split_seed, **split_plants(plants, args.num_val, args.split_seed)}
+    split.pop('trainval')
+    cfg = experiment_config(args, data_root, work_dir, out)
+    checkpoint = stages.run('train', lambda: train_stage(cfg))['output']['checkpoint']
+    for mask, source in MASK_SOURCES.items():
+        keep = FIGURE5_EXAMPLES if mask == 'given_fg' else 0
+        stages.run(f'validate_{mask}', lambda s=source, k=keep: validate_stage(
+            cfg, checkpoint, s, out, keep=k))
+    if split['test']:
+        stages.run('submission', lambda: submission_stage(cfg, checkpoint))
+    report(stages, args, data_root, split, out)
+    log(f'results in {out}')
+    print((out / 'table1.md').read_text())

@@ -1,0 +1,113 @@
+"""`python -m reproduce cvppp` end to end on generated rosettes: train, validate, submit, report."""
+import argparse
+import json
+
+import cv2
+import h5py
+import pandas as pd
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+from mmseg.registry import MODELS
+
+from discseg.datasets.cvppp import find_plants, split_plants
+from discseg.synthetic.rosettes import RosetteConfig, write_dataset
+from reproduce import cvppp
+
+TINY = RosetteConfig(height=60, width=56, num_leaves=(3, 6))
+
+
+def parse(*argv):
+    parser = argparse.ArgumentParser()
+    cvppp.add_arguments(parser)
+    return parser.parse_args(list(map(str, argv)))
+
+
+@pytest.fixture(scope='module')
+def rosettes(tmp_path_factory):
+    root = tmp_path_factory.mktemp('cvppp') / 'hdf5'
+    write_dataset(root, 'hdf5', num_labelled=5, num_test=2, config=TINY, seed=0)
+    return root
+
+
+def test_without_data_it_says_the_user_must_bring_it():
+    with pytest.raises(SystemExit, match='--demo') as error:
+        cvppp.run(parse())
+    assert 'plant-phenotyping.org' in str(error.value) and 'plantNNN_label.png' in str(error.value)
+
+
+def test_a_wrong_data_root_fails_before_training(tmp_path):
+    with pytest.raises(FileNotFoundError, match='Expected layout'):
+        cvppp.run(parse('--data-root', tmp_path, '--work-dir', tmp_path / 'work'))
+    assert not (tmp_path / 'work' / 'stages' / 'train.json').exists()
+
+
+def test_smoke_run_end_to_end(rosettes, tmp_path):
+    work, out = tmp_path / 'work', tmp_path / 'results'
+    args = parse('--data-root', rosettes, '--profile', 'smoke', '--work-dir', work, '--results',
+                 out, '--num-val', 2, '--max-iters', 1, '--num-workers', 0, '--device', 'cpu')
+    cvppp.run(args)
+
+    summary = pd.read_csv(out / 'summary.csv')
+    assert list(summary['mask_source']) == ['ground_truth', 'prediction']
+    assert summary[['sbd', 'fg_dice']].apply(lambda c: c.between(0, 1)).all().all()
+    assert (summary['iterations'] == 1).all() and (summary['num_val'] == 2).all()
+
+    split = json.loads((out / 'provenance.json').read_text())['split']
+    expected = split_plants(find_plants(rosettes), num_val=2, seed=0)
+    assert split['val'] == expected['val'] and split['train'] == expected['train']
+    per_image = pd.read_csv(out / 'per_image.csv')
+    assert len(per_image) == 4
+
+    table = pd.read_csv(out / 'table1.csv')
+    assert [name for name, _, _ in cvppp.PAPER_TABLE1] == list(table['method'][:8])
+    ours = table[table['source'] == 'summary.csv']
+    assert len(ours) == 2 and ours['evaluated_on'].str.contains('validation').all()
+    markdown = (out / 'table1.md').read_text()
+    assert '| Ours (paper) | A1 test (33 plants) | 84.2 | 1.0 |' in markdown
+    assert 'SYNTHETIC' in markdown
+
+    with h5py.File(out / 'submission_A1.h5') as submission:
+        assert sorted(submission['A1']) == expected['test'] == ['plant001', 'plant007']
+        assert submission['A1/plant001/label'].shape == (60, 56)  # the original size
+    assert (out / 'figure5_cvppp.png').stat().st_size > 0
+    assert sorted(p.stem for p in (out / 'examples' / 'ours').iterdir()) == expected['val']
+    for name in expected['val']:  # with the given fg masks, no leaf is predicted on the soil
+        ours, truth = (cv2.imread(str(out / 'examples' / kind / f'{name}.png'),
+                                  cv2.IMREAD_UNCHANGED) for kind in ('ours', 'ground_truth'))
+        assert ours.shape == truth.shape == (60, 56) and not (ours[truth == 0]).any()
+
+    records = {p.name: p.read_text() for p in (work / 'stages').iterdir()}
+    cvppp.run(args)  # finished stages are skipped; the report is rewritten from their records
+    assert {p.name: p.read_text() for p in (work / 'stages').iterdir()} == records
+
+
+def test_pretrained_stem_is_widened_with_zero_coordinate_weights(tmp_path):
+    init_default_scope('mmseg')
+    cfg = Config.fromfile(cvppp.PROFILES['smoke'].config)
+    rgb_backbone = MODELS.build({**cfg.model.backbone, 'in_channels': 3})
+    torch.save({'state_dict': {f'backbone.{k}': v for k, v in rgb_backbone.state_dict().items()}},
+               tmp_path / 'rgb.pth')
+
+    init_cfg = cvppp.widen_pretrained(tmp_path / 'rgb.pth', cfg, tmp_path)
+    backbone = MODELS.build({**cfg.model.backbone, 'init_cfg': init_cfg})
+    backbone.init_weights()
+    stem = backbone.state_dict()['stem.0.weight']
+    rgb_stem = rgb_backbone.state_dict()['stem.0.weight']
+    assert stem.shape[1] == 5
+    torch.testing.assert_close(stem[:, :3], rgb_stem)
+    assert not stem[:, 3:].any()
+    torch.testing.assert_close(backbone.state_dict()['layer4.0.conv1.weight'],
+                               rgb_backbone.state_dict()['layer4.0.conv1.weight'])
+
+
+@pytest.mark.slow
+def test_demo_smoke_profile(tmp_path):
+    """The documented demo at its full smoke size (161 generated plants, 200 iterations)."""
+    args = parse('--demo', '--data-root', tmp_path / 'demo', '--profile', 'smoke', '--work-dir',
+                 tmp_path / 'work', '--results', tmp_path / 'results', '--device', 'cpu')
+    cvppp.run(args)
+    summary = pd.read_csv(tmp_path / 'results' / 'summary.csv')
+    assert summary['num_val'][0] == 28 and summary['num_train'][0] == 100
+    assert summary['sbd'][0] > 0.3  # even a short run separates some leaves
