@@ -30,6 +30,7 @@ MASKRCNN_CONFIG = Path('baselines/maskrcnn/configs/mask-rcnn_r18_fpn_sticks.py')
 METHODS = {'ours': OURS_CONFIG, 'maskrcnn': MASKRCNN_CONFIG}
 METHOD_NAMES = {'ours': 'Discriminative loss (ours)', 'maskrcnn': 'Mask R-CNN (R-18 FPN)'}
 SELECTION_METRIC = 'sbd'
+MIN_IMPROVEMENT = 0.001  # of the selection metric, to count as improving
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -49,8 +50,9 @@ def results_dir(args: argparse.Namespace) -> Path:
 
 def training_options(spec: TrainSpec, budget_seconds: float | None) -> dict:
     """The mmengine options that give both methods the same stopping rules."""
+    # min_delta: mmengine's default (0.1) would call a gain of 0.09 SBD "no improvement".
     hooks = [dict(type='EarlyStoppingHook', monitor=SELECTION_METRIC, rule='greater',
-                  patience=spec.patience)]
+                  patience=spec.patience, min_delta=MIN_IMPROVEMENT)]
     if budget_seconds is not None:
         hooks.append(dict(type='TrainingBudgetHook', seconds=budget_seconds))
     return {
