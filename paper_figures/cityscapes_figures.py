@@ -14,14 +14,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import cv2
 import matplotlib
 import numpy as np
 
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 
-from paper_figures.sticks import colour_instances  # noqa: E402
+from paper_figures.common import colour_instances, draw_example_grid  # noqa: E402
 
 DELTA_V, DELTA_D = 0.5, 1.5  # the loss margins of every experiment (paper Sec. 4)
 
@@ -85,27 +84,8 @@ def draw_figure1(results: Path) -> Path:
 def draw_figure6(results: Path) -> Path:
     """Rows of val examples: input | ground truth | ours."""
     columns = {'input': 'input', 'ground_truth': 'ground truth', 'ours': 'ours'}
-    names = sorted(p.name for p in (results / 'examples' / 'input').glob('*.png'))
-    figure, axes = plt.subplots(len(names), len(columns), figsize=(12, 2.2 * len(names)),
-                                squeeze=False)
-    for row, name in enumerate(names):
-        for column, kind in enumerate(columns):
-            picture = cv2.imread(str(results / 'examples' / kind / name), cv2.IMREAD_UNCHANGED)
-            if kind == 'input':
-                picture = cv2.cvtColor(picture, cv2.COLOR_BGR2RGB)
-            else:  # ids, Cityscapes-encoded or 1..K: colour by rank either way
-                picture = colour_instances(np.unique(picture, return_inverse=True)[1]
-                                           .reshape(picture.shape))
-            axes[row, column].imshow(picture, interpolation='nearest')
-            axes[row, column].set_xticks([])
-            axes[row, column].set_yticks([])
-            if row == 0:
-                axes[row, column].set_title(columns[kind])
-    figure.tight_layout()
-    path = results / 'figure6.png'
-    figure.savefig(path, dpi=80)
-    plt.close(figure)
-    return path
+    return draw_example_grid(results / 'examples', columns, results / 'figure6.png', cell=4.0,
+                             dpi=80)
 
 
 def main() -> None:

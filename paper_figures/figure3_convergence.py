@@ -36,7 +36,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
 from mmseg.registry import MODELS  # noqa: E402
 
-from .sticks import colour_instances  # noqa: E402
+from .common import colour_instances  # noqa: E402
 
 STEPS = (0, 2, 4, 8, 16, 32, 64)
 DELTA_V, DELTA_D = 0.5, 1.5  # the paper's margins

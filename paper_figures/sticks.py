@@ -7,53 +7,23 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import cv2
 import matplotlib
-import numpy as np
 import pandas as pd
 
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 
+from paper_figures.common import draw_example_grid  # noqa: E402
 from reproduce.stages import write_atomic  # noqa: E402
 
-COLUMNS = ['input', 'ground_truth', 'ours', 'maskrcnn']
 TITLES = {'input': 'input', 'ground_truth': 'ground truth', 'ours': 'ours',
           'maskrcnn': 'Mask R-CNN'}
 CURVE_KEYS = {'loss': 'training loss', 'sbd': 'validation SBD', 'mask_ap': 'validation mask AP'}
 
 
-def colour_instances(instance_map: np.ndarray) -> np.ndarray:
-    """RGB image: background black, instance k a fixed hue (golden-ratio steps, so neighbours differ)."""
-    hues = (np.arange(int(instance_map.max()) + 1) * 0.618034) % 1.0
-    hsv = np.stack([hues * 179, np.full_like(hues, 200), np.full_like(hues, 255)], axis=1)
-    palette = cv2.cvtColor(hsv.astype(np.uint8)[None], cv2.COLOR_HSV2RGB)[0]
-    palette[0] = 0
-    return palette[instance_map]
-
-
 def draw_examples(results: Path) -> Path:
     """Figure 4 in the paper's layout, with Mask R-CNN added: one row per test image."""
-    names = sorted(p.name for p in (results / 'examples' / 'input').glob('*.png'))
-    figure, axes = plt.subplots(len(names), len(COLUMNS), figsize=(2.2 * len(COLUMNS), 2.2 * len(names)),
-                                squeeze=False)
-    for row, name in enumerate(names):
-        for column, kind in enumerate(COLUMNS):
-            path = results / 'examples' / kind / name
-            if kind == 'input':
-                image = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
-            else:
-                image = colour_instances(cv2.imread(str(path), cv2.IMREAD_UNCHANGED))
-            axes[row, column].imshow(image, interpolation='nearest')
-            axes[row, column].set_xticks([])
-            axes[row, column].set_yticks([])
-            if row == 0:
-                axes[row, column].set_title(TITLES[kind])
-    figure.tight_layout()
-    path = results / 'figure4_sticks.png'
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
-    return path
+    return draw_example_grid(results / 'examples', TITLES, results / 'figure4_sticks.png')
 
 
 def draw_curves(results: Path) -> Path:

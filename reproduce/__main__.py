@@ -22,16 +22,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog='python -m reproduce', description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest='experiment', required=True)
-    modules = {}
-    for name, module_name in EXPERIMENTS.items():
-        try:
-            modules[name] = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            if error.name != module_name:
-                raise
-            continue  # an experiment not written yet
-        sub = commands.add_parser(name, help=modules[name].__doc__.splitlines()[0])
-        modules[name].add_arguments(sub)
+    modules = {name: importlib.import_module(module) for name, module in EXPERIMENTS.items()}
+    for name, module in modules.items():
+        module.add_arguments(commands.add_parser(name, help=module.__doc__.splitlines()[0]))
     args = parser.parse_args(argv)
     modules[args.experiment].run(args)
 

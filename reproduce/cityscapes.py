@@ -542,9 +542,7 @@ def write_provenance(stages: Stages, profile: CityscapesProfile, out: Path,
         'init_checkpoint': str(args.init_checkpoint) if args.init_checkpoint else None,
         'commit': git_commit(),
         'machine': machine(),
-        'stages': {name: {'wall_seconds': record['wall_seconds'], 'finished': record['finished'],
-                          'commit': record['commit']}
-                   for name, record in stages.all_records().items()},
+        'stages': stages.timings(),
     }
     write_atomic(out / 'provenance.json', json.dumps(provenance, indent=2, default=str) + '\n')
 

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
-import matplotlib
 import numpy as np
 import pandas as pd
 import torch
@@ -32,15 +31,11 @@ from mmengine.registry import init_default_scope
 from mmseg.registry import MODELS
 
 from discseg.datasets.cvppp import LAYOUT, find_plants, read_image, split_plants
-from discseg.evaluation import cvppp_submission  # noqa: F401  (registers CVPPPSubmission)
 
 from .runner import load_config, select_device, train
 from .stages import Stages, git_commit, log, machine, write_atomic
 
-matplotlib.use('Agg')
-import matplotlib.pyplot as plt  # noqa: E402
-
-from paper_figures.sticks import colour_instances  # noqa: E402
+from paper_figures.common import draw_example_grid
 
 CONFIG_DIR = Path(__file__).parent / 'configs' / 'cvppp'
 DEMO_ROOT = Path('data/cvppp_demo')
@@ -242,25 +237,8 @@ def table1_markdown(table: pd.DataFrame, synthetic: bool) -> str:
 
 def draw_figure5(out: Path) -> Path:
     """Figure 5 in the paper's layout: input | ground truth | ours, one validation plant a row."""
-    names = sorted(p.name for p in (out / 'examples' / 'input').glob('*.png'))
-    figure, axes = plt.subplots(len(names), len(FIGURE5_COLUMNS),
-                                figsize=(2.6 * len(FIGURE5_COLUMNS), 2.6 * len(names)),
-                                squeeze=False)
-    for row, name in enumerate(names):
-        for column, (kind, title) in enumerate(FIGURE5_COLUMNS.items()):
-            image = cv2.imread(str(out / 'examples' / kind / name), cv2.IMREAD_UNCHANGED)
-            shown = image[..., ::-1] if kind == 'input' else colour_instances(image)
-            axes[row, column].imshow(shown, interpolation='nearest')
-            axes[row, column].set_xticks([])
-            axes[row, column].set_yticks([])
-            if row == 0:
-                axes[row, column].set_title(title)
-        axes[row, 0].set_ylabel(Path(name).stem)
-    figure.tight_layout()
-    path = out / 'figure5_cvppp.png'
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
-    return path
+    return draw_example_grid(out / 'examples', FIGURE5_COLUMNS, out / 'figure5_cvppp.png',
+                             cell=2.6, label_rows=True)
 
 
 def command_line(args: argparse.Namespace, data_root: Path) -> str:
@@ -313,8 +291,7 @@ def report(stages: Stages, args: argparse.Namespace, data_root: Path, split: dic
         'reported_model': 'last checkpoint (no selection on the validation split)',
         'commit': git_commit(),
         'machine': machine(),
-        'stages': {name: {key: record[key] for key in ('wall_seconds', 'finished', 'commit')}
-                   for name, record in stages.all_records().items()},
+        'stages': stages.timings(),
     }
     write_atomic(out / 'provenance.json', json.dumps(provenance, indent=2, default=str) + '\n')
 

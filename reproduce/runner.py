@@ -46,10 +46,15 @@ def load_config(path: str | Path, *, work_dir: str | Path, data_root: str | Path
 
 
 def train(cfg: Config) -> Path:
-    """Train (resuming from the latest checkpoint in the work dir, if any); return the best one."""
+    """Train, resuming from the latest checkpoint of the work dir if any; return the best one.
+
+    Resuming is switched on only when the work dir holds a checkpoint: with ``resume=True`` mmengine
+    would otherwise resume from ``load_from`` (optimizer and iteration included) instead of merely
+    initialising the weights from it.
+    """
     from mmengine.runner import Runner
 
-    cfg.resume = True  # mmengine finds the latest checkpoint of work_dir itself, or starts afresh
+    cfg.resume = (Path(cfg.work_dir) / 'last_checkpoint').exists()  # mmengine finds the latest one
     runner = Runner.from_cfg(cfg)
     runner.train()
     return best_checkpoint(Path(cfg.work_dir))

@@ -93,3 +93,9 @@ class Stages:
 
     def all_records(self) -> dict[str, dict]:
         return {p.stem: json.loads(p.read_text()) for p in sorted(self.dir.glob('*.json'))}
+
+    def timings(self, names: list[str] | None = None) -> dict[str, dict]:
+        """Wall time, finish time and commit of finished stages (all, or ``names``), for provenance."""
+        records = self.all_records()
+        return {name: {key: records[name][key] for key in ('wall_seconds', 'finished', 'commit')}
+                for name in (names if names is not None else records)}

@@ -184,9 +184,7 @@ def summarise(stages: Stages, profile: SticksProfile, data_root: Path, work_dir:
                    f'early stopping on validation {SELECTION_METRIC}'),
         'commit': git_commit(),
         'machine': machine(),
-        'stages': {name: {'wall_seconds': record['wall_seconds'], 'finished': record['finished'],
-                          'commit': record['commit']}
-                   for name, record in stages.all_records().items()},
+        'stages': stages.timings(),
     }
     write_atomic(out / 'provenance.json', json.dumps(provenance, indent=2, default=str) + '\n')
 

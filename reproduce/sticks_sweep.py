@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-from pathlib import Path
 
 import pandas as pd
 
@@ -67,7 +66,7 @@ def run(args: argparse.Namespace) -> None:
             })
     sweep = pd.DataFrame(rows).sort_values(['method', 'crossing_fraction'])
     write_atomic(out / 'sweep.csv', sweep.to_csv(index=False, float_format='%.4f'))
-    records = {name: stages.record(name) for name in stage_names}
+    timings = stages.timings(stage_names)
     provenance = {
         'command': f'python -m reproduce sticks-sweep --profile {args.profile} --device {args.device}',
         'design': ('models trained once on the mixed training set of the sticks experiment '
@@ -75,9 +74,8 @@ def run(args: argparse.Namespace) -> None:
         'levels': list(profile.sweep_crossing_fractions),
         'test_images_per_level': profile.sweep_test_size,
         'seed': profile.seed + SWEEP_SEED_OFFSET,
-        'sweep_wall_seconds': sum(r['wall_seconds'] for r in records.values()),
-        'stages': {name: {'wall_seconds': r['wall_seconds'], 'commit': r['commit']}
-                   for name, r in records.items()},
+        'sweep_wall_seconds': sum(t['wall_seconds'] for t in timings.values()),
+        'stages': timings,
         'commit': git_commit(),
         'machine': machine(),
     }

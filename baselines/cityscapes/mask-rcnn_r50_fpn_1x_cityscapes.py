@@ -8,8 +8,7 @@
 # images, 8 epochs over the train set repeated 8 times. auto_scale_lr keeps that lr per image on
 # fewer GPUs or smaller batches.
 _base_ = 'mmdet::cityscapes/mask-rcnn_r50_fpn_1x_cityscapes.py'
-custom_imports = dict(imports=['discseg', 'discseg.evaluation.cityscapes'],
-                      allow_failed_imports=False)
+custom_imports = dict(imports=['discseg'], allow_failed_imports=False)
 
 data_root = 'data/cityscapes/'
 annotations = 'work_dirs/cityscapes/maskrcnn/annotations/'  # instances_<split>.json

@@ -33,6 +33,8 @@ import h5py
 import numpy as np
 from PIL import Image
 
+from .painting import select_visible, topmost
+
 __all__ = ['LABEL_FORMATS', 'LAYOUTS', 'Rosette', 'RosetteConfig', 'generate_rosette',
            'label_palette', 'plant_rng', 'write_dataset']
 
@@ -118,25 +120,6 @@ def _leaf_shapes(rng: np.random.Generator, config: RosetteConfig
     return blade | on_stalk, shading, midrib
 
 
-def _topmost(inside: np.ndarray) -> np.ndarray:
-    """Index of the last-painted leaf covering each pixel; -1 where none does."""
-    top = len(inside) - 1 - inside[::-1].argmax(axis=0)
-    return np.where(inside.any(axis=0), top, -1)
-
-
-def _visible_leaves(inside: np.ndarray, min_visible_area: int) -> np.ndarray:
-    """Indices of the leaves kept once those showing too little are removed, least visible first."""
-    keep = np.arange(len(inside))
-    while keep.size:
-        top = _topmost(inside[keep])
-        visible = np.bincount(top[top >= 0], minlength=keep.size)
-        least = int(visible.argmin())
-        if visible[least] >= min_visible_area:
-            break
-        keep = np.delete(keep, least)
-    return keep
-
-
 def _soil(rng: np.random.Generator, height: int, width: int) -> np.ndarray:
     """Brown soil: darker and lighter blotches plus grain, (H, W, 3) float."""
     blotches = cv2.resize(rng.normal(0, 1, (12, 12)).astype(np.float32), (width, height),
@@ -149,11 +132,11 @@ def generate_rosette(rng: np.random.Generator, config: RosetteConfig = RosetteCo
     """Draw one plant. A plant whose leaves all end up hidden is redrawn (practically never)."""
     while True:
         inside, shading, midrib = _leaf_shapes(rng, config)
-        keep = _visible_leaves(inside, config.min_visible_area)
+        keep = select_visible(inside, config.min_visible_area)
         if keep.size:
             break
     inside, shading, midrib = inside[keep], shading[keep], midrib[keep]
-    top = _topmost(inside)
+    top = topmost(inside)
     covered = top >= 0
     index = np.maximum(top, 0)[None]
     brightness = np.take_along_axis(shading, index, 0)[0] \

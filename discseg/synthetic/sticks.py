@@ -50,6 +50,7 @@ from pycocotools import mask as mask_utils
 
 from .occlusion import (bounding_boxes, hidden_fraction, instance_masks, mean_pairwise_box_iou,
                         num_crossings)
+from .painting import select_visible, topmost
 
 __all__ = ['DEFAULT_SPLIT_SIZES', 'FORMAT_VERSION', 'Stick', 'StickSample', 'SticksConfig',
            'generate_sample', 'paint', 'render', 'sample_rng', 'select_visible',
@@ -144,17 +145,9 @@ def stick_footprints(sticks: Sequence[Stick],
     return inside, outline
 
 
-def _topmost(inside: np.ndarray) -> np.ndarray:
-    """Index of the last-painted stick covering each pixel; -1 where none does."""
-    if len(inside) == 0:
-        return np.full(inside.shape[1:], -1, dtype=np.int64)
-    top = len(inside) - 1 - inside[::-1].argmax(axis=0)
-    return np.where(inside.any(axis=0), top, -1)
-
-
 def paint(inside: np.ndarray, outline: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Paint footprints in order, later over earlier: the RGB image and the instance map."""
-    top = _topmost(inside)
+    top = topmost(inside)
     covered = top >= 0
     top_outline = np.take_along_axis(outline, np.maximum(top, 0)[None], axis=0)[0] & covered
     gray = np.where(top_outline, _BLACK, _WHITE).astype(np.uint8)
@@ -164,23 +157,6 @@ def paint(inside: np.ndarray, outline: np.ndarray) -> tuple[np.ndarray, np.ndarr
 def render(sticks: Sequence[Stick], config: SticksConfig) -> tuple[np.ndarray, np.ndarray]:
     """The RGB image and instance map of explicit sticks, painted in the given order."""
     return paint(*stick_footprints(sticks, config))
-
-
-def select_visible(inside: np.ndarray, min_visible_area: int) -> np.ndarray:
-    """Indices, in painting order, of the sticks left once the too-hidden ones are removed.
-
-    Removes the least visible stick, one at a time, while it shows fewer than
-    ``min_visible_area`` pixels: a removal can only uncover the sticks beneath it.
-    """
-    keep = np.arange(len(inside))
-    while keep.size:
-        top = _topmost(inside[keep])
-        visible_area = np.bincount(top[top >= 0], minlength=keep.size)
-        least = int(visible_area.argmin())
-        if visible_area[least] >= min_visible_area:
-            break
-        keep = np.delete(keep, least)
-    return keep
 
 
 def _draw_sticks(rng: np.random.Generator, config: SticksConfig) -> list[Stick]:

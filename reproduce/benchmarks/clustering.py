@@ -14,6 +14,7 @@ import torch
 from sklearn.cluster import MeanShift
 
 from discseg.clustering import cluster
+from discseg.evaluation.cvppp import symmetric_best_dice
 from reproduce.benchmarks.common import interleaved_medians, save_report
 
 REPORT = Path(__file__).resolve().parents[2] / 'results' / 'benchmarks' / 'clustering.json'
@@ -65,21 +66,6 @@ def _spaced_points(rng: np.random.Generator, count: int, low: np.ndarray, high: 
         if all(np.linalg.norm(candidate - p) >= min_distance for p in points):
             points.append(candidate)
     return np.stack(points)
-
-
-def symmetric_best_dice(prediction: np.ndarray, truth: np.ndarray) -> float:
-    """CVPPP SBD: min of BestDice both ways, background 0 excluded, from one contingency matrix."""
-    pred_ids, pred_index = np.unique(prediction, return_inverse=True)
-    true_ids, true_index = np.unique(truth, return_inverse=True)
-    overlap = np.bincount(pred_index.ravel() * len(true_ids) + true_index.ravel(),
-                          minlength=len(pred_ids) * len(true_ids)).reshape(len(pred_ids), -1)
-    pred_sizes, true_sizes = overlap.sum(1), overlap.sum(0)
-    pred_keep, true_keep = pred_ids != 0, true_ids != 0
-    if not pred_keep.any() or not true_keep.any():
-        return 0.0
-    dice = 2 * overlap[np.ix_(pred_keep, true_keep)] / (
-        pred_sizes[pred_keep, None] + true_sizes[None, true_keep])
-    return float(min(dice.max(1).mean(), dice.max(0).mean()))
 
 
 def sklearn_method(embeddings: torch.Tensor, mask: torch.Tensor,

@@ -12,8 +12,7 @@
 # decay, a score of 1.0 per instance (the authors' choice), clustering at the original resolution
 # with instances under 100 px dropped (the evaluation ignores smaller ground truth).
 _base_ = ['../_base_/default_runtime.py']
-custom_imports = dict(imports=['discseg', 'discseg.evaluation.cityscapes'],
-                      allow_failed_imports=False)
+custom_imports = dict(imports=['discseg'], allow_failed_imports=False)
 
 data_root = 'data/cityscapes'
 input_size = (768, 384)  # (width, height); other sizes: reproduce.cityscapes.set_input_size

@@ -3,8 +3,7 @@
 # choices".
 # Run it with `python -m reproduce cvppp --data-root DIR` (see reproduce/cvppp.py).
 _base_ = ['../_base_/default_runtime.py']
-custom_imports = dict(imports=['discseg', 'discseg.evaluation.cvppp_submission'],
-                      allow_failed_imports=False)
+custom_imports = dict(imports=['discseg'], allow_failed_imports=False)
 
 data_root = 'data/cvppp'  # either official layout, see discseg.datasets.cvppp.LAYOUT
 image_size = (512, 512)  # [P] images rescaled to 512 x 512

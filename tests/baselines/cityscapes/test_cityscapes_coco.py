@@ -3,7 +3,7 @@ import cv2
 import numpy as np
 import pytest
 from mmengine.config import Config
-from mmengine.registry import init_default_scope
+from mmengine.registry import DefaultScope
 from pycocotools import mask as mask_utils
 
 from baselines.cityscapes import convert_split
@@ -34,11 +34,11 @@ def test_mmdetection_reads_the_same_masks(converted):
     from mmdet.registry import DATASETS
 
     root, gt_files, _ = converted
-    init_default_scope('mmdet')
-    dataset = DATASETS.build(dict(type='CityscapesDataset', data_root=str(root),
-                                  ann_file='instances_val.json',
-                                  data_prefix=dict(img='leftImg8bit/val/'), pipeline=[],
-                                  test_mode=True))
+    with DefaultScope.overwrite_default_scope('mmdet'):  # leaves the other tests' scope alone
+        dataset = DATASETS.build(dict(type='CityscapesDataset', data_root=str(root),
+                                      ann_file='instances_val.json',
+                                      data_prefix=dict(img='leftImg8bit/val/'), pipeline=[],
+                                      test_mode=True))
     assert len(dataset) == len(gt_files)
     for index in range(len(dataset)):
         info = dataset.get_data_info(index)
@@ -62,6 +62,6 @@ def test_maskrcnn_config_is_the_recipe_with_our_metric():
     cfg = Config.fromfile(CONFIG)
     assert cfg.model.roi_head.mask_head.num_classes == 8
     assert cfg.train_dataloader.dataset.dataset.ann_file.endswith('instances_train.json')
-    init_default_scope('mmdet')
-    metric = METRICS.build(cfg.test_evaluator)
+    with DefaultScope.overwrite_default_scope('mmdet'):
+        metric = METRICS.build(cfg.test_evaluator)
     assert type(metric).__name__ == 'CityscapesInstanceMetric'

@@ -1,0 +1,56 @@
+"""Drawing shared by the figures: instance colours and the paper's example grids."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import matplotlib
+import numpy as np
+
+matplotlib.use('Agg')
+import matplotlib.pyplot as plt  # noqa: E402
+
+
+def colour_instances(instance_map: np.ndarray) -> np.ndarray:
+    """RGB image: background black, instance k a fixed hue (golden-ratio steps, so neighbours differ)."""
+    hues = (np.arange(int(instance_map.max()) + 1) * 0.618034) % 1.0
+    hsv = np.stack([hues * 179, np.full_like(hues, 200), np.full_like(hues, 255)], axis=1)
+    palette = cv2.cvtColor(hsv.astype(np.uint8)[None], cv2.COLOR_HSV2RGB)[0]
+    palette[0] = 0
+    return palette[instance_map]
+
+
+def read_example(path: Path, is_input: bool) -> np.ndarray:
+    """An example PNG as shown: the RGB input, or an id map (any encoding) coloured by id rank."""
+    picture = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+    if is_input:
+        return cv2.cvtColor(picture, cv2.COLOR_BGR2RGB)
+    ids, ranks = np.unique(picture, return_inverse=True)
+    ranks = ranks.reshape(picture.shape) + int(ids[0] != 0)  # background (0) stays black
+    return colour_instances(ranks)
+
+
+def draw_example_grid(examples: Path, columns: dict[str, str], path: Path, cell: float = 2.2,
+                      dpi: int = 100, label_rows: bool = False) -> Path:
+    """The paper's example figures: one image a row, ``columns`` (folder -> title) side by side.
+
+    ``examples/<folder>/<name>.png`` holds each column's picture; the first column is the input.
+    """
+    names = sorted(p.name for p in (examples / next(iter(columns))).glob('*.png'))
+    figure, axes = plt.subplots(len(names), len(columns), squeeze=False,
+                                figsize=(cell * len(columns), cell * len(names)))
+    for row, name in enumerate(names):
+        for column, (kind, title) in enumerate(columns.items()):
+            axis = axes[row, column]
+            axis.imshow(read_example(examples / kind / name, is_input=column == 0),
+                        interpolation='nearest')
+            axis.set_xticks([])
+            axis.set_yticks([])
+            if row == 0:
+                axis.set_title(title)
+        if label_rows:
+            axes[row, 0].set_ylabel(Path(name).stem)
+    figure.tight_layout()
+    figure.savefig(path, dpi=dpi)
+    plt.close(figure)
+    return path
