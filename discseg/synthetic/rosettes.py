@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -34,6 +33,7 @@ import numpy as np
 from PIL import Image
 
 from .painting import select_visible, topmost
+from .staging import staged_directory
 
 __all__ = ['LABEL_FORMATS', 'LAYOUTS', 'Rosette', 'RosetteConfig', 'generate_rosette',
            'label_palette', 'plant_rng', 'write_dataset']
@@ -228,26 +228,21 @@ def write_dataset(root: str | Path, layout: str = 'png', num_labelled: int = 128
         raise FileExistsError(f'{root} is not empty and holds no rosettes made with {meta}; '
                               'write to another root or delete it')
 
-    staging = root.with_name(f'.{root.name}.partial')
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    total = num_labelled + num_test
-    unlabelled = _unlabelled_indices(total, num_test)
-    plants = ((f'plant{index + 1:03d}', generate_rosette(plant_rng(seed, index), config),
-               index not in unlabelled) for index in range(total))
-    if layout == 'png':
-        for name, plant, labelled in plants:
-            _write_png_plant(staging, name, plant, labelled, label_format)
-    else:
-        names = ('training_images', 'training_truth', 'testing_images')
-        files = {name: h5py.File(staging / f'CVPPP2017_{name}.h5', 'w') for name in names}
-        try:
+    with staged_directory(root) as staging:
+        total = num_labelled + num_test
+        unlabelled = _unlabelled_indices(total, num_test)
+        plants = ((f'plant{index + 1:03d}', generate_rosette(plant_rng(seed, index), config),
+                   index not in unlabelled) for index in range(total))
+        if layout == 'png':
             for name, plant, labelled in plants:
-                _write_hdf5_plant(files, name, plant, labelled)
-        finally:
-            for file in files.values():
-                file.close()
-    (staging / 'rosettes.json').write_text(json.dumps(meta, indent=2, sort_keys=True) + '\n')
-    if root.exists():
-        root.rmdir()
-    staging.rename(root)
+                _write_png_plant(staging, name, plant, labelled, label_format)
+        else:
+            names = ('training_images', 'training_truth', 'testing_images')
+            files = {name: h5py.File(staging / f'CVPPP2017_{name}.h5', 'w') for name in names}
+            try:
+                for name, plant, labelled in plants:
+                    _write_hdf5_plant(files, name, plant, labelled)
+            finally:
+                for file in files.values():
+                    file.close()
+        (staging / 'rosettes.json').write_text(json.dumps(meta, indent=2, sort_keys=True) + '\n')

@@ -37,7 +37,6 @@ import csv
 import io
 import json
 import math
-import shutil
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -51,6 +50,7 @@ from pycocotools import mask as mask_utils
 from .occlusion import (bounding_boxes, hidden_fraction, instance_masks, mean_pairwise_box_iou,
                         num_crossings)
 from .painting import select_visible, topmost
+from .staging import staged_directory
 
 __all__ = ['DEFAULT_SPLIT_SIZES', 'FORMAT_VERSION', 'Stick', 'StickSample', 'SticksConfig',
            'generate_sample', 'paint', 'render', 'sample_rng', 'select_visible',
@@ -304,12 +304,7 @@ def write_dataset(root: str | Path, config: SticksConfig = SticksConfig(),
         raise FileExistsError(f'{root} is not empty and holds no sticks dataset (no meta.json); '
                               'refusing to write into it')
 
-    staging = root.with_name(f'.{root.name}.partial')
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    for split, size in split_sizes.items():
-        _write_split(staging, split, size, config, seed, progress)
-    (staging / 'meta.json').write_bytes(_json_bytes(meta, indent=2))
-    if root.exists():
-        root.rmdir()  # empty, as checked above
-    staging.rename(root)
+    with staged_directory(root) as staging:
+        for split, size in split_sizes.items():
+            _write_split(staging, split, size, config, seed, progress)
+        (staging / 'meta.json').write_bytes(_json_bytes(meta, indent=2))
