@@ -23,7 +23,6 @@ so ``--launcher pytorch`` under ``torchrun`` spreads them over several GPUs.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import multiprocessing
 import statistics
@@ -41,7 +40,7 @@ from mmengine.config import Config
 
 from .profiles import TrainSpec
 from .runner import load_config, select_device, train
-from .stages import Stages, git_commit, log, machine, write_atomic
+from .stages import Stages, log, write_atomic
 
 CONFIGS = Path('reproduce/configs/cityscapes')
 OURS = CONFIGS / 'discseg_cityscapes.py'
@@ -532,7 +531,7 @@ def table4_ap_stages(stages: Stages, config: Callable[..., Config], profile: Cit
 
 def write_provenance(stages: Stages, profile: CityscapesProfile, out: Path,
                      args: argparse.Namespace) -> None:
-    provenance = {
+    stages.write_provenance(out / 'provenance.json', {
         'command': ' '.join(['python -m reproduce cityscapes', f'--profile {args.profile}',
                              f'--device {args.device}'] +
                             ([f'--data-root {args.data_root}'] if args.data_root else [])),
@@ -540,11 +539,7 @@ def write_provenance(stages: Stages, profile: CityscapesProfile, out: Path,
         'profile_settings': asdict(profile),
         'data_root': str(args.data_root) if args.data_root else None,
         'init_checkpoint': str(args.init_checkpoint) if args.init_checkpoint else None,
-        'commit': git_commit(),
-        'machine': machine(),
-        'stages': stages.timings(),
-    }
-    write_atomic(out / 'provenance.json', json.dumps(provenance, indent=2, default=str) + '\n')
+    })
 
 
 def run(args: argparse.Namespace) -> None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +32,7 @@ from mmseg.registry import MODELS
 from discseg.datasets.cvppp import LAYOUT, find_plants, read_image, split_plants
 
 from .runner import load_config, select_device, train
-from .stages import Stages, git_commit, log, machine, write_atomic
+from .stages import Stages, log, write_atomic
 
 from paper_figures.common import draw_example_grid
 
@@ -278,7 +277,7 @@ def report(stages: Stages, args: argparse.Namespace, data_root: Path, split: dic
     write_atomic(out / 'table1.csv', table.to_csv(index=False))
     write_atomic(out / 'table1.md', table1_markdown(table, synthetic))
     draw_figure5(out)
-    provenance = {
+    stages.write_provenance(out / 'provenance.json', {
         'command': command_line(args, data_root),
         'profile': args.profile,
         'notes': PROFILES[args.profile].notes,
@@ -289,11 +288,7 @@ def report(stages: Stages, args: argparse.Namespace, data_root: Path, split: dic
         'seeds': {'split': args.split_seed, 'training': args.seed, 'clustering': 0},
         'pretrained': str(args.pretrained) if args.pretrained else None,
         'reported_model': 'last checkpoint (no selection on the validation split)',
-        'commit': git_commit(),
-        'machine': machine(),
-        'stages': stages.timings(),
-    }
-    write_atomic(out / 'provenance.json', json.dumps(provenance, indent=2, default=str) + '\n')
+    })
 
 
 def run(args: argparse.Namespace) -> None:

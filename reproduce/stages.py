@@ -99,3 +99,10 @@ class Stages:
         records = self.all_records()
         return {name: {key: records[name][key] for key in ('wall_seconds', 'finished', 'commit')}
                 for name in (names if names is not None else records)}
+
+    def write_provenance(self, path: Path, fields: dict[str, Any],
+                         stage_names: list[str] | None = None) -> None:
+        """Write ``fields`` plus the commit, the machine and the stage timings to ``path`` (JSON)."""
+        record = {**fields, 'commit': git_commit(), 'machine': machine(),
+                  'stages': self.timings(stage_names)}
+        write_atomic(path, json.dumps(record, indent=2, default=str) + '\n')

@@ -23,7 +23,7 @@ from discseg.synthetic.sticks import write_dataset
 
 from .profiles import STICKS_PROFILES, SticksProfile, TrainSpec
 from .runner import load_config, select_device, train
-from .stages import Stages, git_commit, log, machine, write_atomic
+from .stages import Stages, log, write_atomic
 
 OURS_CONFIG = Path('reproduce/configs/sticks/discseg_unet_sticks.py')
 MASKRCNN_CONFIG = Path('baselines/maskrcnn/configs/mask-rcnn_r18_fpn_sticks.py')
@@ -172,7 +172,7 @@ def summarise(stages: Stages, profile: SticksProfile, data_root: Path, work_dir:
     write_atomic(out / 'per_image.csv', pd.concat(per_image).to_csv(index=False, float_format='%.4f'))
     curves = pd.concat([training_curves(work_dir, method) for method in METHODS])
     write_atomic(out / 'curves.csv', curves.to_csv(index=False))
-    provenance = {
+    stages.write_provenance(out / 'provenance.json', {
         'command': f'python -m reproduce sticks --profile {args.profile} --device {args.device}',
         'profile': args.profile,
         'profile_settings': asdict(profile),
@@ -182,11 +182,7 @@ def summarise(stages: Stages, profile: SticksProfile, data_root: Path, work_dir:
         'budget': (f'{profile.budget_seconds:.0f} s of training iterations per method, and early '
                    f'stopping on validation {SELECTION_METRIC}' if profile.budget_seconds else
                    f'early stopping on validation {SELECTION_METRIC}'),
-        'commit': git_commit(),
-        'machine': machine(),
-        'stages': stages.timings(),
-    }
-    write_atomic(out / 'provenance.json', json.dumps(provenance, indent=2, default=str) + '\n')
+    })
 
 
 def run(args: argparse.Namespace) -> None:

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 
 import pandas as pd
 
 from discseg.synthetic.sticks import write_dataset
 
 from . import sticks
-from .stages import Stages, git_commit, log, machine, write_atomic
+from .stages import Stages, log, write_atomic
 
 SWEEP_SEED_OFFSET = 1  # the sweep's test images never repeat the main test set's
 
@@ -66,19 +65,14 @@ def run(args: argparse.Namespace) -> None:
             })
     sweep = pd.DataFrame(rows).sort_values(['method', 'crossing_fraction'])
     write_atomic(out / 'sweep.csv', sweep.to_csv(index=False, float_format='%.4f'))
-    timings = stages.timings(stage_names)
-    provenance = {
+    stages.write_provenance(out / 'sweep_provenance.json', {
         'command': f'python -m reproduce sticks-sweep --profile {args.profile} --device {args.device}',
         'design': ('models trained once on the mixed training set of the sticks experiment '
                    f'(crossing_fraction {profile.data.crossing_fraction}), evaluated per level'),
         'levels': list(profile.sweep_crossing_fractions),
         'test_images_per_level': profile.sweep_test_size,
         'seed': profile.seed + SWEEP_SEED_OFFSET,
-        'sweep_wall_seconds': sum(t['wall_seconds'] for t in timings.values()),
-        'stages': timings,
-        'commit': git_commit(),
-        'machine': machine(),
-    }
-    write_atomic(out / 'sweep_provenance.json', json.dumps(provenance, indent=2) + '\n')
+        'sweep_wall_seconds': sum(t['wall_seconds'] for t in stages.timings(stage_names).values()),
+    }, stage_names)
     from paper_figures.sticks import draw_sweep
     log(f'sweep figure: {draw_sweep(out)}')
