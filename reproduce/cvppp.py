@@ -1,15 +1,19 @@
-"""CVPPP leaf segmentation, A1 (paper Sec. 4.1): train, validate, Table 1 and Figure 5.
+"""CVPPP leaf segmentation, A1 (paper Sec. 4.1): ours and Mask R-CNN, Table 1 and Figure 5.
 
-    python -m reproduce cvppp --data-root DIR [--profile smoke|default] [--work-dir DIR]
-                              [--device auto|cpu|cuda] [--pretrained CKPT]
+    python -m reproduce cvppp --data-root DIR [--profile smoke|default] [--methods ours maskrcnn]
+                              [--work-dir DIR] [--device auto|cpu|cuda] [--pretrained CKPT]
+                              [--maskrcnn-pretrained CKPT]
     python -m reproduce cvppp --demo  # generated rosettes in data/cvppp_demo, not the real data
 
-Stages (each skipped when finished; training resumes from its checkpoints): [generate ->] train ->
-validate_given_fg -> validate_own_fg [-> submission]; then the tables, the figure and the
-provenance are rewritten from the stage records on every run. Writes ``results/cvppp/`` (other
-profiles and the demo get their own folder): summary.csv, per_image.csv, table1.md / table1.csv,
-figure5_cvppp.png with examples/, provenance.json (split, seeds, commit, machine, stage times) and,
-when the data root has test plants, submission_A1.h5 for the organisers.
+Stages (each skipped when finished; training resumes from its checkpoints): [generate ->]
+train_<method> -> validate_<method>_given_fg -> validate_<method>_own_fg for each method
+[-> submission (ours)]; then the tables, the figure and the provenance are rewritten from the stage
+records on every run. Both methods train on the same plants with the same augmentation and are
+scored by the same code (``discseg.evaluation.score_image``), with the challenge's foreground masks
+(as the paper tests ours) and with their own. Writes ``results/cvppp/`` (other profiles and the
+demo get their own folder): summary.csv, per_image.csv, table1.md / table1.csv, figure5_cvppp.png
+with examples/, provenance.json (split, seeds, commit, machine, stage times) and, when the data
+root has test plants, submission_A1.h5 (ours) for the organisers.
 
 The test labels are hidden, so our numbers are on a held-out part of the 128 labelled plants and
 Table 1 marks them as such.
@@ -29,20 +33,24 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmseg.registry import MODELS
 
-from discseg.datasets.cvppp import LAYOUT, find_plants, read_image, split_plants
+from discseg.datasets.cvppp import LAYOUT, find_plants, read_image, read_label, split_plants
 
+from .evaluate import predicted_instance_map
 from .runner import load_config, select_device, train
 from .stages import Stages, log, write_atomic
 
 from paper_figures.common import draw_example_grid
 
 CONFIG_DIR = Path(__file__).parent / 'configs' / 'cvppp'
+BASELINE_DIR = Path(__file__).parent.parent / 'baselines' / 'cvppp'
 DEMO_ROOT = Path('data/cvppp_demo')
 SUBSET = 'A1'
 MASK_SOURCES = {'given_fg': 'ground_truth', 'own_fg': 'prediction'}
-MASK_SOURCE_NAMES = {'given_fg': "challenge's fg masks (as the paper)",
-                     'own_fg': "the model's own fg branch"}
-FIGURE5_COLUMNS = {'input': 'input', 'ground_truth': 'ground truth', 'ours': 'ours'}
+MASK_SOURCE_NAMES = {'given_fg': "challenge's fg masks", 'own_fg': 'own foreground'}
+METHOD_NAMES = {'ours': 'Ours', 'maskrcnn': 'Mask R-CNN'}
+# The paper's Figure 5 (input | ground truth | ours, with the challenge's fg) and Mask R-CNN's own
+# masks beside them.
+FIGURE5_MASKS = {'ours': 'given_fg', 'maskrcnn': 'own_fg'}
 FIGURE5_EXAMPLES = 4  # validation plants shown, as in the paper
 
 # Paper, Table 1: CVPPP A1 test, SBD (%) and |DiC| as printed (PAPER.md §4).
@@ -63,19 +71,26 @@ Without the data, `python -m reproduce cvppp --demo` generates synthetic rosette
 
 @dataclass(frozen=True)
 class CVPPPProfile:
-    """A config and what its numbers mean; sizes (batch, iterations) live in the config."""
+    """Each method's config and what the numbers mean; sizes (batch, iterations) live in the
+    configs."""
 
-    config: Path
+    configs: dict[str, Path]
     notes: str
 
 
 PROFILES = {
-    'smoke': CVPPPProfile(CONFIG_DIR / 'discseg_cvppp_tiny.py',
-                          'CPU plumbing check: a 1/8-width ResNet-18, 200 iterations. The numbers '
-                          'show that the pipeline runs, not what the method can do.'),
-    'default': CVPPPProfile(CONFIG_DIR / 'discseg_cvppp.py',
-                            "The paper's recipe with a ResNetV1c-50-D8 (no ResNet-38 in mmseg); "
-                            'a GPU job.'),
+    'smoke': CVPPPProfile(
+        {'ours': CONFIG_DIR / 'discseg_cvppp_tiny.py',
+         'maskrcnn': BASELINE_DIR / 'mask-rcnn_r18_fpn_gn-all_cvppp_tiny.py'},
+        'CPU plumbing check: a 1/8-width ResNet-18 (ours) and a 1/4-width ResNet-18 FPN Mask '
+        'R-CNN, 200 iterations each. The numbers show that the pipeline runs, not what the '
+        'methods can do.'),
+    'default': CVPPPProfile(
+        {'ours': CONFIG_DIR / 'discseg_cvppp.py',
+         'maskrcnn': BASELINE_DIR / 'mask-rcnn_r50_fpn_gn-all_cvppp.py'},
+        "The paper's recipe with a ResNetV1c-50-D8 (no ResNet-38 in mmseg), and mmdetection's "
+        'GroupNorm Mask R-CNN R-50-FPN on the same data, 10k iterations of 4 images each; a GPU '
+        'job.'),
 }
 
 
@@ -86,6 +101,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f'generate synthetic rosettes into --data-root (default {DEMO_ROOT}) '
                              'and run on them')
     parser.add_argument('--profile', choices=sorted(PROFILES), default='default')
+    parser.add_argument('--methods', nargs='+', choices=list(METHOD_NAMES),
+                        default=list(METHOD_NAMES), help='methods to train and validate')
     parser.add_argument('--device', default='auto',
                         help="'auto' (a GPU when present), 'cpu' or 'cuda'")
     parser.add_argument('--work-dir', type=Path, default=None,
@@ -102,6 +119,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help='initialise the backbone from this checkpoint (an mmseg model, e.g. '
                              'a Cityscapes R-50-D8, or a bare backbone); its 3-channel stem is '
                              'widened to the 5 input channels')
+    parser.add_argument('--maskrcnn-pretrained', type=Path, default=None,
+                        help="initialise Mask R-CNN from this mmdetection checkpoint (the default "
+                             "profile's architecture is mmdetection's mask-rcnn_r50_fpn_gn-all; "
+                             'layers whose shapes differ, the class-specific ones, are skipped)')
 
 
 def is_synthetic(data_root: Path) -> bool:
@@ -109,20 +130,36 @@ def is_synthetic(data_root: Path) -> bool:
     return (data_root / 'rosettes.json').exists()
 
 
-def experiment_config(args: argparse.Namespace, data_root: Path, work_dir: Path,
+def experiment_config(method: str, args: argparse.Namespace, data_root: Path, work_dir: Path,
                       results: Path) -> Config:
-    """The profile's config with this run's data, split, seeds and output paths."""
-    options = {'test_evaluator.output_file': str(results / f'submission_{SUBSET}.h5')}
+    """The profile's config of ``method`` with this run's data, split, seeds and output paths."""
+    options = {}
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         options[f'{loader}.dataset.num_val'] = args.num_val
         options[f'{loader}.dataset.split_seed'] = args.split_seed
+    if method == 'ours':
+        options['test_evaluator.output_file'] = str(results / f'submission_{SUBSET}.h5')
     if args.max_iters is not None:
         options['train_cfg.max_iters'] = args.max_iters
         options['train_cfg.val_interval'] = args.max_iters
-    cfg = load_config(PROFILES[args.profile].config, work_dir=work_dir, data_root=data_root,
-                      seed=args.seed, num_workers=args.num_workers, options=options)
-    if args.pretrained is not None:
-        cfg.model.backbone.init_cfg = widen_pretrained(args.pretrained, cfg, work_dir)
+    method_dir = work_dir / method
+    cfg = load_config(PROFILES[args.profile].configs[method], work_dir=method_dir,
+                      data_root=data_root, seed=args.seed, num_workers=args.num_workers,
+                      options=options)
+    if method == 'ours' and args.pretrained is not None:
+        cfg.model.backbone.init_cfg = widen_pretrained(args.pretrained, cfg, method_dir)
+    if method == 'maskrcnn' and args.maskrcnn_pretrained is not None:
+        cfg.load_from = str(args.maskrcnn_pretrained)
+    return cfg
+
+
+def with_mask_source(method: str, cfg: Config, mask_source: str) -> Config:
+    """``cfg`` testing with the foreground from ``mask_source`` (see ``MASK_SOURCES``)."""
+    cfg = copy.deepcopy(cfg)
+    if method == 'ours':
+        cfg.model.test_cfg.mask_source = mask_source
+    else:
+        cfg.val_evaluator.mask_source = mask_source
     return cfg
 
 
@@ -161,13 +198,14 @@ def train_stage(cfg: Config) -> dict:
             'batch_size': cfg.train_dataloader.batch_size}
 
 
-def save_examples(samples: list, out: Path) -> None:
-    """The figure's inputs, ground truths and predictions as PNGs, named after the plants."""
+def save_examples(method: str, samples: list, out: Path) -> None:
+    """The figure's inputs, ground truths and ``method``'s predictions as PNGs, named after the
+    plants."""
     for sample in samples:
         images = {
             'input': cv2.cvtColor(read_image(sample.img_path), cv2.COLOR_RGB2BGR),
-            'ground_truth': sample.gt_instance_map.data[0].numpy().astype(np.uint16),
-            'ours': sample.pred_instance_map.data[0].numpy().astype(np.uint16),
+            'ground_truth': read_label(sample.seg_map_path).astype(np.uint16),
+            method: predicted_instance_map(sample).astype(np.uint16),
         }
         for kind, image in images.items():
             path = out / 'examples' / kind / f'{sample.plant}.png'
@@ -175,17 +213,16 @@ def save_examples(samples: list, out: Path) -> None:
             cv2.imwrite(str(path), image)
 
 
-def validate_stage(cfg: Config, checkpoint: str, mask_source: str, out: Path,
+def validate_stage(method: str, cfg: Config, checkpoint: str, mask: str, out: Path,
                    keep: int = 0) -> dict:
-    """Score the validation split with the test-time mask from ``mask_source``."""
+    """Score ``method`` on the validation split with the test-time mask ``mask``."""
     from .evaluate import predict_and_score
 
-    cfg = copy.deepcopy(cfg)
-    cfg.work_dir = str(Path(cfg.work_dir) / f'validate_{mask_source}')  # keeps training's files
-    cfg.model.test_cfg.mask_source = mask_source
+    cfg = with_mask_source(method, cfg, MASK_SOURCES[mask])
+    cfg.work_dir = str(Path(cfg.work_dir) / f'validate_{mask}')  # keeps training's files
     cfg.test_dataloader, cfg.test_evaluator = cfg.val_dataloader, cfg.val_evaluator
     result = predict_and_score(cfg, Path(checkpoint), keep=keep)
-    save_examples(result.pop('samples'), out)
+    save_examples(method, result.pop('samples'), out)
     return result
 
 
@@ -209,7 +246,8 @@ def table1(summary: pd.DataFrame, split: dict, synthetic: bool) -> pd.DataFrame:
     data = 'SYNTHETIC rosettes (demo)' if synthetic else f'CVPPP {SUBSET}'
     held_out = (f"{data} validation: {len(split['val'])} held-out of "
                 f"{len(split['val']) + len(split['train'])} labelled plants, seed {split['seed']}")
-    rows += [{'method': f'Ours, this reproduction, {MASK_SOURCE_NAMES[row.mask]}',
+    rows += [{'method': f'{METHOD_NAMES[row.method]}, this reproduction, '
+                        f'{MASK_SOURCE_NAMES[row.mask]}',
               'evaluated_on': held_out, 'sbd_percent': round(100 * row.sbd, 1),
               'abs_dic': round(row.abs_dic, 2), 'source': 'summary.csv'}
              for row in summary.itertuples()]
@@ -227,24 +265,35 @@ def table1_markdown(table: pd.DataFrame, synthetic: bool) -> str:
     lines += ['', 'The challenge keeps its test labels hidden: the rows of this reproduction are '
               'on a validation split of the labelled training plants, so they are not a '
               'one-to-one comparison with the test rows above. The test predictions are in '
-              f'submission_{SUBSET}.h5 when the data root holds the test plants.']
+              f'submission_{SUBSET}.h5 when the data root holds the test plants.',
+              '', "With the challenge's fg masks, ours clusters the embeddings of the given "
+              "foreground pixels (the paper's protocol) and Mask R-CNN's masks are intersected "
+              'with the given foreground; with its own foreground, each model decides which '
+              'pixels are plant. Both methods are trained on the same plants with the same '
+              'augmentation and scored by the same code.']
     if synthetic:
         lines += ['', '**These rows were measured on generated rosettes, not on the CVPPP data: '
                   'they only show that the pipeline runs.**']
     return '\n'.join(lines) + '\n'
 
 
-def draw_figure5(out: Path) -> Path:
-    """Figure 5 in the paper's layout: input | ground truth | ours, one validation plant a row."""
-    return draw_example_grid(out / 'examples', FIGURE5_COLUMNS, out / 'figure5_cvppp.png',
-                             cell=2.6, label_rows=True)
+def draw_figure5(methods: list[str], out: Path) -> Path:
+    """Figure 5 in the paper's layout, input | ground truth | ours, then Mask R-CNN; one
+    validation plant a row."""
+    columns = {'input': 'input', 'ground_truth': 'ground truth'}
+    columns.update({method: f'{METHOD_NAMES[method]} ({MASK_SOURCE_NAMES[FIGURE5_MASKS[method]]})'
+                    for method in methods})
+    return draw_example_grid(out / 'examples', columns, out / 'figure5_cvppp.png', cell=2.6,
+                             label_rows=True)
 
 
 def command_line(args: argparse.Namespace, data_root: Path) -> str:
     """The command that reproduces these results (output folders and loader workers aside)."""
-    options = {'--data-root': data_root, '--profile': args.profile, '--num-val': args.num_val,
+    options = {'--data-root': data_root, '--profile': args.profile,
+               '--methods': ' '.join(args.methods), '--num-val': args.num_val,
                '--split-seed': args.split_seed, '--seed': args.seed,
-               '--max-iters': args.max_iters, '--pretrained': args.pretrained}
+               '--max-iters': args.max_iters, '--pretrained': args.pretrained,
+               '--maskrcnn-pretrained': args.maskrcnn_pretrained}
     words = ['python -m reproduce cvppp', *(['--demo'] if args.demo else [])]
     words += [f'{flag} {value}' for flag, value in options.items() if value is not None]
     return ' '.join(words)
@@ -254,21 +303,23 @@ def report(stages: Stages, args: argparse.Namespace, data_root: Path, split: dic
            out: Path) -> None:
     """Summary, per-image scores, Table 1, Figure 5 and provenance, from the stage records."""
     synthetic = is_synthetic(data_root)
-    trained = stages.record('train')['output']
     rows, per_image = [], []
-    for mask in MASK_SOURCES:
-        evaluated = stages.record(f'validate_{mask}')['output']
-        rows.append({'mask': mask, 'mask_source': MASK_SOURCES[mask],
-                     'data': 'synthetic' if synthetic else f'cvppp_{SUBSET}',
-                     'split': 'val', 'num_val': len(split['val']),
-                     'num_train': len(split['train']), 'split_seed': split['seed'],
-                     **{key: evaluated['metrics'][key] for key in ('sbd', 'dic', 'abs_dic',
-                                                                   'fg_dice')},
-                     'network_ms': evaluated['network_ms'],
-                     'postprocess_ms': evaluated['postprocess_ms'],
-                     'iterations': trained['iterations'], 'batch_size': trained['batch_size'],
-                     'profile': args.profile})
-        per_image.append(pd.DataFrame(evaluated['per_image']).assign(mask=mask))
+    for method in args.methods:
+        trained = stages.record(f'train_{method}')['output']
+        for mask in MASK_SOURCES:
+            evaluated = stages.record(f'validate_{method}_{mask}')['output']
+            rows.append({'method': method, 'mask': mask, 'mask_source': MASK_SOURCES[mask],
+                         'data': 'synthetic' if synthetic else f'cvppp_{SUBSET}',
+                         'split': 'val', 'num_val': len(split['val']),
+                         'num_train': len(split['train']), 'split_seed': split['seed'],
+                         **{key: evaluated['metrics'][key]
+                            for key in ('sbd', 'dic', 'abs_dic', 'fg_dice')},
+                         'network_ms': evaluated['network_ms'],
+                         'postprocess_ms': evaluated['postprocess_ms'],
+                         'iterations': trained['iterations'],
+                         'batch_size': trained['batch_size'], 'profile': args.profile})
+            per_image.append(pd.DataFrame(evaluated['per_image']).assign(method=method,
+                                                                         mask=mask))
     summary = pd.DataFrame(rows)
     write_atomic(out / 'summary.csv', summary.to_csv(index=False, float_format='%.4f'))
     write_atomic(out / 'per_image.csv',
@@ -276,18 +327,21 @@ def report(stages: Stages, args: argparse.Namespace, data_root: Path, split: dic
     table = table1(summary, split, synthetic)
     write_atomic(out / 'table1.csv', table.to_csv(index=False))
     write_atomic(out / 'table1.md', table1_markdown(table, synthetic))
-    draw_figure5(out)
+    draw_figure5(args.methods, out)
+    profile = PROFILES[args.profile]
     stages.write_provenance(out / 'provenance.json', {
         'command': command_line(args, data_root),
         'profile': args.profile,
-        'notes': PROFILES[args.profile].notes,
-        'config': str(PROFILES[args.profile].config),
+        'notes': profile.notes,
+        'configs': {method: str(profile.configs[method]) for method in args.methods},
         'data_root': str(data_root),
         'synthetic_data': synthetic,
         'split': split,
         'seeds': {'split': args.split_seed, 'training': args.seed, 'clustering': 0},
-        'pretrained': str(args.pretrained) if args.pretrained else None,
-        'reported_model': 'last checkpoint (no selection on the validation split)',
+        'pretrained': {'ours': str(args.pretrained) if args.pretrained else None,
+                       'maskrcnn': (str(args.maskrcnn_pretrained) if args.maskrcnn_pretrained
+                                    else None)},
+        'reported_model': 'last checkpoint of each method (no selection on the validation split)',
     })
 
 
@@ -307,14 +361,16 @@ def run(args: argparse.Namespace) -> None:
     plants = find_plants(data_root, SUBSET)  # fails here, with the layout, on a wrong root
     split = {'seed': args.split_seed, **split_plants(plants, args.num_val, args.split_seed)}
     split.pop('trainval')
-    cfg = experiment_config(args, data_root, work_dir, out)
-    checkpoint = stages.run('train', lambda: train_stage(cfg))['output']['checkpoint']
-    for mask, source in MASK_SOURCES.items():
-        keep = FIGURE5_EXAMPLES if mask == 'given_fg' else 0
-        stages.run(f'validate_{mask}', lambda s=source, k=keep: validate_stage(
-            cfg, checkpoint, s, out, keep=k))
-    if split['test']:
-        stages.run('submission', lambda: submission_stage(cfg, checkpoint))
+    for method in args.methods:
+        cfg = experiment_config(method, args, data_root, work_dir, out)
+        checkpoint = stages.run(f'train_{method}',
+                                lambda: train_stage(cfg))['output']['checkpoint']
+        for mask in MASK_SOURCES:
+            keep = FIGURE5_EXAMPLES if mask == FIGURE5_MASKS[method] else 0
+            stages.run(f'validate_{method}_{mask}', lambda m=mask, k=keep: validate_stage(
+                method, cfg, checkpoint, m, out, keep=k))
+        if method == 'ours' and split['test']:
+            stages.run('submission', lambda: submission_stage(cfg, checkpoint))
     report(stages, args, data_root, split, out)
     log(f'results in {out}')
     print((out / 'table1.md').read_text())

@@ -11,6 +11,7 @@ import statistics
 import time
 from pathlib import Path
 
+import numpy as np
 import torch
 from mmengine.config import Config
 from mmengine.runner import Runner
@@ -71,3 +72,14 @@ def predict_and_score(cfg: Config, checkpoint: Path, keep: int = 0) -> dict:
         'postprocess_ms': statistics.median(post_ms) if two_part else None,
         'samples': kept,
     }
+
+
+def predicted_instance_map(sample) -> np.ndarray:
+    """The (H, W) instance map a data sample shows: ours as predicted, a detector's masks painted
+    by score as its metric paints them (:func:`~baselines.maskrcnn.instance_map_from_masks`)."""
+    if 'pred_instance_map' in sample:
+        return sample.pred_instance_map.data[0].numpy()
+    from baselines.maskrcnn.convert import instance_map_from_masks
+    instance_map, _ = instance_map_from_masks(sample.pred_instances.masks,
+                                              sample.pred_instances.scores)
+    return instance_map

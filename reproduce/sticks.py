@@ -94,18 +94,9 @@ def train_stage(method: str, profile: SticksProfile, data_root: Path, work_dir: 
     }
 
 
-def instance_map_of(method: str, sample) -> np.ndarray:
-    """The instance map a method's data sample shows (Mask R-CNN: masks painted by score)."""
-    if method == 'ours':
-        return sample.pred_instance_map.data[0].numpy()
-    from baselines.maskrcnn.convert import instance_map_from_masks
-    instance_map, _ = instance_map_from_masks(sample.pred_instances.masks, sample.pred_instances.scores)
-    return np.asarray(instance_map)
-
-
 def evaluate_stage(method: str, profile: SticksProfile, data_root: Path, work_dir: Path,
                    out: Path, test_root: Path | None = None, keep: int = 0) -> dict:
-    from .evaluate import predict_and_score
+    from .evaluate import predict_and_score, predicted_instance_map
 
     best = Stages(work_dir).record(f'train_{method}')['output']['best_checkpoint']
     cfg = method_config(method, profile, data_root, work_dir, test_root)
@@ -114,7 +105,7 @@ def evaluate_stage(method: str, profile: SticksProfile, data_root: Path, work_di
         name = Path(sample.img_path).name
         path = out / 'examples' / method / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        cv2.imwrite(str(path), instance_map_of(method, sample).astype(np.uint16))
+        cv2.imwrite(str(path), predicted_instance_map(sample).astype(np.uint16))
     return result
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 from mmdet.registry import METRICS
+from torch import Tensor
 
 from discseg.evaluation.metrics import InstanceSegMetric, score_image
 
@@ -61,9 +62,17 @@ class MaskRCNNInstanceMetric(InstanceSegMetric):
     def process(self, data_batch: dict, data_samples: Sequence[dict]) -> None:
         """Score each image of the batch and keep what dataset-level AP needs."""
         for sample in data_samples:
-            masks = sample['pred_instances']['masks']
+            masks = self.predicted_masks(sample)
             scores = sample['pred_instances']['scores']
             pred, _ = instance_map_from_masks(masks, scores, self.score_threshold)
             prediction = encode_masks(masks, scores) if self.compute_ap else None
-            gt = read_gt_instance_map(sample['img_path'])
+            gt = self.read_ground_truth(sample)
             self.results.append(score_image(sample['img_path'], pred, gt, prediction))
+
+    def predicted_masks(self, sample: dict) -> Tensor:
+        """The [K, H, W] masks scored for ``sample``; here mmdetection's, unchanged."""
+        return sample['pred_instances']['masks']
+
+    def read_ground_truth(self, sample: dict) -> np.ndarray:
+        """The (H, W) ground-truth instance map of ``sample``; here the sticks layout's PNG."""
+        return read_gt_instance_map(sample['img_path'])

@@ -50,20 +50,24 @@ def test_smoke_run_end_to_end(rosettes, tmp_path):
     cvppp.run(args)
 
     summary = pd.read_csv(out / 'summary.csv')
-    assert list(summary['mask_source']) == ['ground_truth', 'prediction']
+    assert list(summary['method']) == ['ours', 'ours', 'maskrcnn', 'maskrcnn']
+    assert list(summary['mask_source']) == ['ground_truth', 'prediction'] * 2
     assert summary[['sbd', 'fg_dice']].apply(lambda c: c.between(0, 1)).all().all()
     assert (summary['iterations'] == 1).all() and (summary['num_val'] == 2).all()
+    assert summary['postprocess_ms'].isna().tolist() == [False, False, True, True]
 
     split = json.loads((out / 'provenance.json').read_text())['split']
     expected = split_plants(find_plants(rosettes), num_val=2, seed=0)
     assert split['val'] == expected['val'] and split['train'] == expected['train']
     per_image = pd.read_csv(out / 'per_image.csv')
-    assert len(per_image) == 4
+    assert len(per_image) == 8
+    assert set(per_image.groupby(['method', 'mask']).size()) == {2}
 
     table = pd.read_csv(out / 'table1.csv')
     assert [name for name, _, _ in cvppp.PAPER_TABLE1] == list(table['method'][:8])
     ours = table[table['source'] == 'summary.csv']
-    assert len(ours) == 2 and ours['evaluated_on'].str.contains('validation').all()
+    assert len(ours) == 4 and ours['evaluated_on'].str.contains('validation').all()
+    assert ours['method'].str.startswith('Mask R-CNN, this reproduction').sum() == 2
     markdown = (out / 'table1.md').read_text()
     assert '| Ours (paper) | A1 test (33 plants) | 84.2 | 1.0 |' in markdown
     assert 'SYNTHETIC' in markdown
@@ -72,7 +76,8 @@ def test_smoke_run_end_to_end(rosettes, tmp_path):
         assert sorted(submission['A1']) == expected['test'] == ['plant001', 'plant007']
         assert submission['A1/plant001/label'].shape == (60, 56)  # the original size
     assert (out / 'figure5_cvppp.png').stat().st_size > 0
-    assert sorted(p.stem for p in (out / 'examples' / 'ours').iterdir()) == expected['val']
+    for method in ('ours', 'maskrcnn'):
+        assert sorted(p.stem for p in (out / 'examples' / method).iterdir()) == expected['val']
     for name in expected['val']:  # with the given fg masks, no leaf is predicted on the soil
         ours, truth = (cv2.imread(str(out / 'examples' / kind / f'{name}.png'),
                                   cv2.IMREAD_UNCHANGED) for kind in ('ours', 'ground_truth'))
@@ -85,7 +90,7 @@ def test_smoke_run_end_to_end(rosettes, tmp_path):
 
 def test_pretrained_stem_is_widened_with_zero_coordinate_weights(tmp_path):
     init_default_scope('mmseg')
-    cfg = Config.fromfile(cvppp.PROFILES['smoke'].config)
+    cfg = Config.fromfile(cvppp.PROFILES['smoke'].configs['ours'])
     rgb_backbone = MODELS.build({**cfg.model.backbone, 'in_channels': 3})
     torch.save({'state_dict': {f'backbone.{k}': v for k, v in rgb_backbone.state_dict().items()}},
                tmp_path / 'rgb.pth')
@@ -104,10 +109,12 @@ def test_pretrained_stem_is_widened_with_zero_coordinate_weights(tmp_path):
 
 @pytest.mark.slow
 def test_demo_smoke_profile(tmp_path):
-    """The documented demo at its full smoke size (161 generated plants, 200 iterations)."""
+    """The documented demo at its full smoke size (161 generated plants, 200 iterations of
+    each method)."""
     args = parse('--demo', '--data-root', tmp_path / 'demo', '--profile', 'smoke', '--work-dir',
                  tmp_path / 'work', '--results', tmp_path / 'results', '--device', 'cpu')
     cvppp.run(args)
-    summary = pd.read_csv(tmp_path / 'results' / 'summary.csv')
-    assert summary['num_val'][0] == 28 and summary['num_train'][0] == 100
-    assert summary['sbd'][0] > 0.3  # even a short run separates some leaves
+    summary = pd.read_csv(tmp_path / 'results' / 'summary.csv').set_index(['method', 'mask'])
+    assert (summary['num_val'] == 28).all() and (summary['num_train'] == 100).all()
+    assert summary.loc[('ours', 'given_fg'), 'sbd'] > 0.3  # even a short run separates leaves
+    assert summary.loc[('maskrcnn', 'own_fg'), 'fg_dice'] > 0.3  # and finds plants
