@@ -29,7 +29,7 @@ import statistics
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import cv2
@@ -38,21 +38,11 @@ import pandas as pd
 import torch
 from mmengine.config import Config
 
-from .profiles import TrainSpec
+from .profiles import CITYSCAPES_MASKRCNN, CITYSCAPES_OURS, CITYSCAPES_PROFILES as PROFILES
+from .profiles import CityscapesProfile, TrainSpec
 from .runner import load_config, select_device, train
 from .stages import Stages, log, write_atomic
 
-CONFIGS = Path('reproduce/configs/cityscapes')
-OURS = CONFIGS / 'discseg_cityscapes.py'
-TINY = CONFIGS / 'discseg_cityscapes_tiny.py'
-MASKRCNN = Path('baselines/cityscapes/mask-rcnn_r50_fpn_1x_cityscapes.py')
-PAPER_SIZES = ((512, 256), (768, 384), (1024, 512))  # Table 4, (width, height)
-TABLE4_NETWORKS = {  # light to heavy; the paper's ENet / SegNet / Dilation / ResNet-38
-    'ERFNet': CONFIGS / 'discseg_erfnet_cityscapes.py',
-    'ResNet-18-D8': CONFIGS / 'discseg_r18-d8_cityscapes.py',
-    'ResNet-50-D8': CONFIGS / 'discseg_r50-d8_cityscapes.py',
-    'ResNet-101-D8': OURS,
-}
 TABLE3_SETTINGS = [(mask, clustering) for mask in ('prediction', 'ground_truth')
                    for clustering in ('mean_shift', 'center_threshold')]
 
@@ -78,59 +68,6 @@ PAPER_TABLE4 = {
     'Dilation': ({(512, 256): (0.21, 0.24, 15, 2.20), (768, 384): (0.24, 0.29, 6, 2.64),
                   (1024, 512): (0.23, 0.30, 4, 3.27)}, 134.3),
     'ResNet38': ({(512, 256): (0.24, 0.27, 12, 4.45), (768, 384): (0.29, 0.34, 5, 8.83)}, 124.0),
-}
-
-
-@dataclass(frozen=True)
-class CityscapesProfile:
-    """The Cityscapes experiment at one scale."""
-
-    config: Path  # our model, Tables 2 and 3
-    ours: TrainSpec
-    input_size: tuple[int, int]  # (width, height) of Tables 2 and 3
-    table4_networks: Mapping[str, Path]
-    table4_sizes: tuple[tuple[int, int], ...]
-    table4_train: TrainSpec | None  # None: Table 4 without AP
-    maskrcnn_options: Mapping | None  # mmengine options over the recipe; None: no Mask R-CNN
-    speed_repeats: int
-    figure_rows: int
-    seed: int = 0
-    notes: str = ''
-
-
-_MASKRCNN_SMOKE = {
-    'load_from': None,
-    **{f'{loader}.{key}': value
-       for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader')
-       for key, value in (('num_workers', 0), ('persistent_workers', False))},
-    'train_dataloader.batch_size': 1,
-    'train_dataloader.dataset.times': 1,
-    'train_dataloader.dataset.dataset.pipeline.2.scale': [(256, 100), (256, 128)],
-    'val_dataloader.dataset.pipeline.1.scale': (256, 128),
-    'test_dataloader.dataset.pipeline.1.scale': (256, 128),
-    'train_cfg.max_epochs': 1,
-}
-
-PROFILES = {
-    'smoke': CityscapesProfile(
-        config=TINY, ours=TrainSpec(batch_size=2, max_iters=2, val_interval=2, num_workers=0),
-        input_size=(128, 64), table4_networks={'tiny-ResNet-18-D8': TINY},
-        table4_sizes=((128, 64), (192, 96)),
-        table4_train=TrainSpec(batch_size=2, max_iters=2, val_interval=2, num_workers=0),
-        maskrcnn_options=_MASKRCNN_SMOKE, speed_repeats=2, figure_rows=2,
-        notes='Plumbing check on a generated tree: numbers mean nothing.'),
-    'default': CityscapesProfile(
-        config=OURS, ours=TrainSpec(batch_size=4, max_iters=20000, val_interval=4000),
-        input_size=(768, 384), table4_networks=TABLE4_NETWORKS, table4_sizes=PAPER_SIZES,
-        table4_train=TrainSpec(batch_size=4, max_iters=10000, val_interval=10000),
-        maskrcnn_options={}, speed_repeats=20, figure_rows=6,
-        notes='One GPU: half the training of the paper profile, Table 4 on a quarter.'),
-    'paper': CityscapesProfile(
-        config=OURS, ours=TrainSpec(batch_size=4, max_iters=40000, val_interval=4000),
-        input_size=(768, 384), table4_networks=TABLE4_NETWORKS, table4_sizes=PAPER_SIZES,
-        table4_train=TrainSpec(batch_size=4, max_iters=40000, val_interval=8000),
-        maskrcnn_options={}, speed_repeats=50, figure_rows=10,
-        notes="The paper's settings; its schedule is not given (README: choices)."),
 }
 
 
@@ -200,7 +137,7 @@ def ours_config(config: Path, profile: CityscapesProfile, spec: TrainSpec, size:
                           'val_evaluator.output_dir': str(work_dir / 'validation'),
                           'launcher': args.launcher,
                       })
-    return start_from(set_input_size(cfg, size), args.init_checkpoint if config == OURS else None)
+    return start_from(set_input_size(cfg, size), args.init_checkpoint if config == CITYSCAPES_OURS else None)
 
 
 def evaluate_checkpoint(cfg: Config, checkpoint: str | Path, output_dir: Path,
@@ -302,7 +239,7 @@ def maskrcnn_config(profile: CityscapesProfile, data_root: Path, work_dir: Path,
                                   ('test_dataloader', 'dataset', 'val')):
         options[f'{loader}.{prefix}.data_root'] = f'{data_root}/'
         options[f'{loader}.{prefix}.ann_file'] = str(annotations / f'instances_{split}.json')
-    cfg = load_config(MASKRCNN, work_dir=work_dir / 'maskrcnn', seed=profile.seed,
+    cfg = load_config(CITYSCAPES_MASKRCNN, work_dir=work_dir / 'maskrcnn', seed=profile.seed,
                       options={**options, **profile.maskrcnn_options})
     return start_from(cfg, args.maskrcnn_checkpoint or cfg.load_from)
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
@@ -36,13 +35,12 @@ from mmseg.registry import MODELS
 from discseg.datasets.cvppp import LAYOUT, find_plants, read_image, read_label, split_plants
 
 from .evaluate import predicted_instance_map
+from .profiles import CVPPP_PROFILES as PROFILES
 from .runner import load_config, select_device, train
 from .stages import Stages, log, write_atomic
 
 from paper_figures.common import draw_example_grid
 
-CONFIG_DIR = Path(__file__).parent / 'configs' / 'cvppp'
-BASELINE_DIR = Path(__file__).parent.parent / 'baselines' / 'cvppp'
 DEMO_ROOT = Path('data/cvppp_demo')
 SUBSET = 'A1'
 MASK_SOURCES = {'given_fg': 'ground_truth', 'own_fg': 'prediction'}
@@ -67,31 +65,6 @@ Unpack it and pass --data-root DIR. Expected layout:
 {LAYOUT}
 Without the data, `python -m reproduce cvppp --demo` generates synthetic rosettes into
 {DEMO_ROOT} and runs the same pipeline on them (the numbers then describe the demo data only)."""
-
-
-@dataclass(frozen=True)
-class CVPPPProfile:
-    """Each method's config and what the numbers mean; sizes (batch, iterations) live in the
-    configs."""
-
-    configs: dict[str, Path]
-    notes: str
-
-
-PROFILES = {
-    'smoke': CVPPPProfile(
-        {'ours': CONFIG_DIR / 'discseg_cvppp_tiny.py',
-         'maskrcnn': BASELINE_DIR / 'mask-rcnn_r18_fpn_gn-all_cvppp_tiny.py'},
-        'CPU plumbing check: a 1/8-width ResNet-18 (ours) and a 1/4-width ResNet-18 FPN Mask '
-        'R-CNN, 200 iterations each. The numbers show that the pipeline runs, not what the '
-        'methods can do.'),
-    'default': CVPPPProfile(
-        {'ours': CONFIG_DIR / 'discseg_cvppp.py',
-         'maskrcnn': BASELINE_DIR / 'mask-rcnn_r50_fpn_gn-all_cvppp.py'},
-        "The paper's recipe with a ResNetV1c-50-D8 (no ResNet-38 in mmseg), and mmdetection's "
-        'GroupNorm Mask R-CNN R-50-FPN on the same data, 10k iterations of 4 images each; a GPU '
-        'job.'),
-}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

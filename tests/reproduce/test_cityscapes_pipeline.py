@@ -9,8 +9,11 @@ from mmengine.config import Config
 from discseg.datasets.cityscapes import THING_LABEL_IDS
 from discseg.evaluation.cityscapes import UNAVAILABLE, evaluate
 from discseg.synthetic.cityscapes_tree import write_cityscapes_tree
-from reproduce.cityscapes import (OURS, PROFILES, TABLE4_NETWORKS, TINY, measure_network, run,
-                                  set_input_size, evaluate_checkpoint)
+from reproduce.cityscapes import evaluate_checkpoint, measure_network, run, set_input_size
+from reproduce.profiles import CITYSCAPES_OURS as OURS
+from reproduce.profiles import CITYSCAPES_PROFILES as PROFILES
+from reproduce.profiles import CITYSCAPES_TINY as TINY
+from reproduce.profiles import TABLE4_NETWORKS
 from reproduce.runner import load_config, train
 
 

@@ -14,6 +14,7 @@ from mmseg.registry import MODELS
 from discseg.datasets.cvppp import find_plants, split_plants
 from discseg.synthetic.rosettes import RosetteConfig, write_dataset
 from reproduce import cvppp
+from reproduce.profiles import CVPPP_PROFILES
 
 TINY = RosetteConfig(height=60, width=56, num_leaves=(3, 6))
 
@@ -90,7 +91,7 @@ def test_smoke_run_end_to_end(rosettes, tmp_path):
 
 def test_pretrained_stem_is_widened_with_zero_coordinate_weights(tmp_path):
     init_default_scope('mmseg')
-    cfg = Config.fromfile(cvppp.PROFILES['smoke'].configs['ours'])
+    cfg = Config.fromfile(CVPPP_PROFILES['smoke'].configs['ours'])
     rgb_backbone = MODELS.build({**cfg.model.backbone, 'in_channels': 3})
     torch.save({'state_dict': {f'backbone.{k}': v for k, v in rgb_backbone.state_dict().items()}},
                tmp_path / 'rgb.pth')

@@ -13,7 +13,7 @@ from PIL import Image
 from baselines.cvppp import CVPPPMaskRCNNMetric
 from discseg.datasets.cvppp import find_plants
 from discseg.synthetic.rosettes import RosetteConfig, write_dataset
-from reproduce.cvppp import PROFILES
+from reproduce.profiles import CVPPP_PROFILES
 
 # Two leaves; leaf 5 spans columns 0-1, leaf 9 columns 4-5 (ids as stored, not consecutive).
 LABEL = np.array([[5, 5, 0, 0, 9, 9],
@@ -85,7 +85,7 @@ def build_detector(config):
 
 def test_default_model_has_the_architecture_of_mmdetections_gn_mask_rcnn():
     """So --maskrcnn-pretrained can load mmdetection's GN Mask R-CNN checkpoints."""
-    ours = build_detector(Config.fromfile(PROFILES['default'].configs['maskrcnn']))
+    ours = build_detector(Config.fromfile(CVPPP_PROFILES['default'].configs['maskrcnn']))
     reference = build_detector(get_config('mmdet::scratch/mask-rcnn_r50-scratch_fpn_gn-all_6x_coco.py'))
     ours_state, reference_state = ours.state_dict(), reference.state_dict()
     assert ours_state.keys() == reference_state.keys()
@@ -102,7 +102,7 @@ def test_training_targets_are_tight_boxes_of_the_augmented_leaves(tmp_path):
     root = tmp_path / 'png'
     write_dataset(root, 'png', num_labelled=3, num_test=0,
                   config=RosetteConfig(height=80, width=72, num_leaves=(4, 6)), seed=0)
-    cfg = Config.fromfile(PROFILES['smoke'].configs['maskrcnn'])
+    cfg = Config.fromfile(CVPPP_PROFILES['smoke'].configs['maskrcnn'])
     with DefaultScope.overwrite_default_scope('mmdet'):
         pipeline = Compose(cfg.train_pipeline)
         plant = next(iter(find_plants(root).values()))
