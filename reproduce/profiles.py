@@ -47,6 +47,11 @@ class SticksProfile:
     notes: str = ''
 
 
+# The CPU-sized data of the default and long profiles.
+_CPU_STICKS = SticksConfig(image_size=128, num_sticks=(4, 8), width=6, outline=1,
+                           min_visible_area=40, crossing_fraction=0.5)
+_CPU_SPLITS = {'train': 1000, 'val': 100, 'test': 200}
+
 STICKS_PROFILES = {
     'smoke': SticksProfile(
         data=SticksConfig(image_size=64, num_sticks=(2, 4), width=6, outline=1,
@@ -60,13 +65,20 @@ STICKS_PROFILES = {
         figure_images=2,
         notes='Plumbing check for the tests: numbers mean nothing.'),
     'default': SticksProfile(
-        data=SticksConfig(image_size=128, num_sticks=(4, 8), width=6, outline=1,
-                          min_visible_area=40, crossing_fraction=0.5),
-        splits={'train': 1000, 'val': 100, 'test': 200},
+        data=_CPU_STICKS,
+        splits=_CPU_SPLITS,
         budget_seconds=15 * 60,
         ours=TrainSpec(batch_size=8, max_iters=20000, val_interval=200),
         maskrcnn=TrainSpec(batch_size=4, max_iters=20000, val_interval=100),
         notes='CPU-sized: 128x128 images, at most 15 minutes of training per method on 2 cores.'),
+    'long': SticksProfile(
+        data=_CPU_STICKS,
+        splits=_CPU_SPLITS,
+        budget_seconds=60 * 60,
+        ours=TrainSpec(batch_size=8, max_iters=20000, val_interval=200, patience=8),
+        maskrcnn=TrainSpec(batch_size=4, max_iters=20000, val_interval=100, patience=8),
+        notes='The default data with 4x the training budget (60 minutes per method on 2 cores) '
+              'and twice the patience: does the gap close when Mask R-CNN trains to a plateau?'),
     'paper': SticksProfile(
         data=SticksConfig(image_size=256, num_sticks=(8, 12), crossing_fraction=0.5),
         splits={'train': 10000, 'val': 500, 'test': 1000},
