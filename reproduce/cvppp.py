@@ -89,13 +89,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--max-iters', type=int, default=None, help="override the config's")
     parser.add_argument('--num-workers', type=int, default=2, help='data loader workers')
     parser.add_argument('--pretrained', type=Path, default=None,
-                        help='initialise the backbone from this checkpoint (an mmseg model, e.g. '
+                        help="initialise our backbone from this checkpoint (an mmseg model, e.g. "
                              'a Cityscapes R-50-D8, or a bare backbone); its 3-channel stem is '
                              'widened to the 5 input channels')
     parser.add_argument('--maskrcnn-pretrained', type=Path, default=None,
-                        help="initialise Mask R-CNN from this mmdetection checkpoint (the default "
-                             "profile's architecture is mmdetection's mask-rcnn_r50_fpn_gn-all; "
-                             'layers whose shapes differ, the class-specific ones, are skipped)')
+                        help='initialise Mask R-CNN from this mmdetection checkpoint, e.g. '
+                             "mask-rcnn_r50-scratch_fpn_gn-all_6x_coco (the default profile's "
+                             'architecture and input normalisation); its class-specific layers '
+                             'are skipped')
 
 
 def is_synthetic(data_root: Path) -> bool:

@@ -48,13 +48,15 @@ def load_config(path: str | Path, *, work_dir: str | Path, data_root: str | Path
 def train(cfg: Config) -> Path:
     """Train, resuming from the latest checkpoint of the work dir if any; return the best one.
 
-    Resuming is switched on only when the work dir holds a checkpoint: with ``resume=True`` mmengine
-    would otherwise resume from ``load_from`` (optimizer and iteration included) instead of merely
-    initialising the weights from it.
+    ``load_from`` only initialises a fresh run. mmengine would resume *from* ``load_from``
+    (iteration and optimizer included) whenever it is set with ``resume=True``, so a resumed run
+    drops it and mmengine finds the work dir's latest checkpoint.
     """
     from mmengine.runner import Runner
 
-    cfg.resume = (Path(cfg.work_dir) / 'last_checkpoint').exists()  # mmengine finds the latest one
+    cfg.resume = (Path(cfg.work_dir) / 'last_checkpoint').exists()
+    if cfg.resume:
+        cfg.load_from = None
     runner = Runner.from_cfg(cfg)
     runner.train()
     return best_checkpoint(Path(cfg.work_dir))

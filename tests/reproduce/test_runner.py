@@ -34,6 +34,20 @@ def test_train_save_resume_reproduces_an_uninterrupted_run(tiny_sticks, tmp_path
     assert best_checkpoint(straight).exists()
 
 
+def test_resume_continues_the_work_dir_and_load_from_only_initialises(tiny_sticks, tmp_path):
+    init = tmp_path / 'init'
+    train(tiny_config(tiny_sticks, init, max_iters=2))
+    runs = {}
+    for name, stops in (('straight', [4]), ('interrupted', [2, 4])):
+        for max_iters in stops:
+            cfg = tiny_config(tiny_sticks, tmp_path / name, max_iters=max_iters)
+            cfg.load_from = str(init / 'iter_2.pth')  # e.g. a pretrained model, set on every call
+            train(cfg)
+        runs[name] = final_weights(tmp_path / name)
+    for name, value in runs['straight'].items():
+        torch.testing.assert_close(runs['interrupted'][name], value, rtol=0, atol=0, msg=name)
+
+
 def test_trained_model_predicts_instance_maps(tiny_sticks, tmp_path):
     cfg = tiny_config(tiny_sticks, tmp_path, max_iters=2)
     runner = Runner.from_cfg(cfg)

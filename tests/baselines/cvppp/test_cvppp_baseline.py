@@ -8,6 +8,7 @@ from mmengine.config import Config
 from mmengine.dataset import Compose
 from mmengine.hub import get_config
 from mmengine.registry import DefaultScope
+from mmengine.runner.checkpoint import load_state_dict
 from PIL import Image
 
 from baselines.cvppp import CVPPPMaskRCNNMetric
@@ -96,6 +97,12 @@ def test_default_model_has_the_architecture_of_mmdetections_gn_mask_rcnn():
     assert isinstance(ours.backbone.layer4[0].gn1, torch.nn.GroupNorm)
     assert ours.data_preprocessor.mean.flatten().tolist() == \
         reference.data_preprocessor.mean.flatten().tolist()
+
+    # As `load_from` loads it: everything but the class-specific layers is taken over.
+    load_state_dict(ours, reference_state, strict=False)
+    loaded = ours.state_dict()
+    for key, value in reference_state.items():
+        assert torch.equal(loaded[key], value) == (key not in different), key
 
 
 def test_training_targets_are_tight_boxes_of_the_augmented_leaves(tmp_path):
