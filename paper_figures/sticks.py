@@ -1,4 +1,5 @@
-"""Figure 4 (scattered sticks), the training curves and the summary table, from results/ only.
+"""Figure 4 (scattered sticks), the training curves, the occlusion sweep and their tables, from
+results/ only.
 
     python -m paper_figures.sticks results/sticks
 """
@@ -83,6 +84,17 @@ def summary_table(results: Path) -> str:
     return '\n'.join(lines) + '\n'
 
 
+def sweep_table(results: Path) -> str:
+    """The Markdown table of sweep.csv: each occlusion level, its measured occlusion and scores."""
+    sweep = pd.read_csv(results / 'sweep.csv').sort_values(['crossing_fraction', 'method'])
+    lines = ['| crossing fraction | hidden fraction | mean box IoU | method | SBD | abs DiC | mask AP '
+             '| mask AP50 |', '|---|---|---|---|---|---|---|---|']
+    lines += [f'| {row.crossing_fraction:.2f} | {row.hidden_fraction:.3f} | {row.mean_box_iou:.3f} '
+              f'| {row.method} | {row.sbd:.3f} | {row.abs_dic:.2f} | {row.mask_ap:.3f} | '
+              f'{row.mask_ap50:.3f} |' for row in sweep.itertuples()]
+    return '\n'.join(lines) + '\n'
+
+
 def draw_sticks_figures(results: Path) -> dict:
     """Every figure and table of the sticks experiment; returns their paths."""
     results = Path(results)
@@ -91,10 +103,21 @@ def draw_sticks_figures(results: Path) -> dict:
             'table': str(results / 'summary.md')}
 
 
+def draw_sweep_figures(results: Path) -> dict:
+    """The occlusion ablation's table and figure; returns their paths."""
+    results = Path(results)
+    write_atomic(results / 'sweep.md', sweep_table(results))
+    return {'sweep': str(draw_sweep(results)), 'sweep_table': str(results / 'sweep.md')}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('results', type=Path, nargs='?', default=Path('results/sticks'))
-    print(draw_sticks_figures(parser.parse_args().results))
+    results = parser.parse_args().results
+    drawn = draw_sticks_figures(results)
+    if (results / 'sweep.csv').exists():
+        drawn.update(draw_sweep_figures(results))
+    print(drawn)
 
 
 if __name__ == '__main__':

@@ -74,5 +74,5 @@ def run(args: argparse.Namespace) -> None:
         'seed': profile.seed + SWEEP_SEED_OFFSET,
         'sweep_wall_seconds': sum(t['wall_seconds'] for t in stages.timings(stage_names).values()),
     }, stage_names)
-    from paper_figures.sticks import draw_sweep
-    log(f'sweep figure: {draw_sweep(out)}')
+    from paper_figures.sticks import draw_sweep_figures
+    log(f'sweep table and figure: {draw_sweep_figures(out)}')
