@@ -5,9 +5,10 @@
 #
 # Model: mmdetection's GroupNorm-everywhere Mask R-CNN R-50-FPN (configs/scratch and configs/gn+ws:
 # GN in backbone, FPN and both heads, a 4-conv-1-fc box head), because it trains from random
-# initialisation, which is all that is available offline, and has the architecture of mmdetection's
-# `mask-rcnn_r50_fpn_gn-all_*_coco` checkpoints: `reproduce cvppp --maskrcnn-pretrained CKPT` loads
-# one (its 80-class layers are skipped, their shapes differ).
+# initialisation, which is all that is available offline, and has the architecture and input
+# normalisation of mmdetection's `mask-rcnn_r50-scratch_fpn_gn-all_6x_coco`:
+# `reproduce cvppp --maskrcnn-pretrained CKPT` loads that checkpoint (its 80-class layers are
+# skipped, their shapes differ).
 _base_ = [
     'mmdet::_base_/models/mask-rcnn_r50_fpn.py',
     'mmdet::_base_/default_runtime.py',

@@ -105,6 +105,18 @@ def test_default_model_has_the_architecture_of_mmdetections_gn_mask_rcnn():
         assert torch.equal(loaded[key], value) == (key not in different), key
 
 
+def test_augmentation_is_the_same_as_ours():
+    def augmentation(config):
+        steps = [{**step, 'type': step['type'].removeprefix('mmseg.')}
+                 for step in Config.fromfile(config).train_pipeline]
+        return [step for step in steps if step['type'].startswith('Random')]
+
+    ours = augmentation(CVPPP_PROFILES['default'].configs['ours'])
+    assert [step['type'] for step in ours] == ['RandomResize', 'RandomRotate', 'RandomCrop',
+                                               'RandomFlip']
+    assert augmentation(CVPPP_PROFILES['default'].configs['maskrcnn']) == ours
+
+
 def test_training_targets_are_tight_boxes_of_the_augmented_leaves(tmp_path):
     root = tmp_path / 'png'
     write_dataset(root, 'png', num_labelled=3, num_test=0,
