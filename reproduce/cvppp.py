@@ -34,7 +34,7 @@ from mmseg.registry import MODELS
 
 from discseg.datasets.cvppp import LAYOUT, find_plants, read_image, read_label, split_plants
 
-from .evaluate import predicted_instance_map
+from .evaluate import predict_and_score, predicted_instance_map
 from .profiles import CVPPP_PROFILES as PROFILES
 from .runner import load_config, select_device, train
 from .stages import Stages, log, write_atomic
@@ -190,8 +190,6 @@ def save_examples(method: str, samples: list, out: Path) -> None:
 def validate_stage(method: str, cfg: Config, checkpoint: str, mask: str, out: Path,
                    keep: int = 0) -> dict:
     """Score ``method`` on the validation split with the test-time mask ``mask``."""
-    from .evaluate import predict_and_score
-
     cfg = with_mask_source(method, cfg, MASK_SOURCES[mask])
     cfg.work_dir = str(Path(cfg.work_dir) / f'validate_{mask}')  # keeps training's files
     cfg.test_dataloader, cfg.test_evaluator = cfg.val_dataloader, cfg.val_evaluator
