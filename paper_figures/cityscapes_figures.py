@@ -20,7 +20,7 @@ import numpy as np
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 
-from paper_figures.common import colour_instances, draw_example_grid  # noqa: E402
+from paper_figures.common import colour_instances, draw_example_grid, save_figure  # noqa: E402
 
 DELTA_V, DELTA_D = 0.5, 1.5  # the loss margins of every experiment (paper Sec. 4)
 
@@ -74,11 +74,7 @@ def draw_figure1(results: Path) -> Path:
     for axis in (axes[0, 0], axes[0, 1], axes[1, 1]):
         axis.set_xticks([])
         axis.set_yticks([])
-    figure.tight_layout()
-    path = results / 'figure1.png'
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
-    return path
+    return save_figure(figure, results / 'figure1.png')
 
 
 def draw_figure6(results: Path) -> Path:

@@ -11,6 +11,14 @@ matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 
 
+def save_figure(figure: plt.Figure, path: Path, dpi: int = 100) -> Path:
+    """Lay out, write and close ``figure``; every figure of the project ends here."""
+    figure.tight_layout()
+    figure.savefig(path, dpi=dpi)
+    plt.close(figure)
+    return path
+
+
 def colour_instances(instance_map: np.ndarray) -> np.ndarray:
     """RGB image: background black, instance k a fixed hue (golden-ratio steps, so neighbours differ)."""
     hues = (np.arange(int(instance_map.max()) + 1) * 0.618034) % 1.0
@@ -50,7 +58,4 @@ def draw_example_grid(examples: Path, columns: dict[str, str], path: Path, cell:
                 axis.set_title(title)
         if label_rows:
             axes[row, 0].set_ylabel(Path(name).stem)
-    figure.tight_layout()
-    figure.savefig(path, dpi=dpi)
-    plt.close(figure)
-    return path
+    return save_figure(figure, path, dpi)

@@ -36,7 +36,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
 from mmseg.registry import MODELS  # noqa: E402
 
-from .common import colour_instances  # noqa: E402
+from .common import colour_instances, save_figure  # noqa: E402
 
 STEPS = (0, 2, 4, 8, 16, 32, 64)
 DELTA_V, DELTA_D = 0.5, 1.5  # the paper's margins
@@ -159,7 +159,6 @@ def draw(snapshots: dict, losses: dict, ids: np.ndarray, bandwidth: float, seed:
     for axis in axes.ravel():
         axis.set_xticks([])
         axis.set_yticks([])
-    figure.tight_layout()
     return figure
 
 
@@ -183,8 +182,7 @@ def main(argv: list[str] | None = None) -> None:
     snapshots, losses = overfit(rgb, ids, args.lr, args.seed)
     figure = draw(snapshots, losses, ids, args.bandwidth, args.seed)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(args.out, dpi=110)
-    plt.close(figure)
+    save_figure(figure, args.out, dpi=110)
     provenance = {
         'command': ' '.join(['python -m paper_figures.figure3_convergence', *sys.argv[1:]]),
         'image': str(args.image) if args.image else f'generated 15-leaf rosette, seed {args.seed}',

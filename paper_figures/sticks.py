@@ -14,7 +14,7 @@ import pandas as pd
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 
-from paper_figures.common import draw_example_grid  # noqa: E402
+from paper_figures.common import draw_example_grid, save_figure  # noqa: E402
 from reproduce.stages import write_atomic  # noqa: E402
 
 TITLES = {'input': 'input', 'ground_truth': 'ground truth', 'ours': 'ours',
@@ -38,11 +38,7 @@ def draw_curves(results: Path) -> Path:
         axis.set_title(title)
         axis.set_xlabel('iteration')
         axis.legend()
-    figure.tight_layout()
-    path = results / 'training_curves.png'
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
-    return path
+    return save_figure(figure, results / 'training_curves.png')
 
 
 def draw_sweep(results: Path) -> Path:
@@ -61,11 +57,7 @@ def draw_sweep(results: Path) -> Path:
         axis.legend()
     figure.text(0.5, 0.005, 'gray: fraction of sticks forced to cross an earlier one', ha='center',
                 fontsize=8, color='gray')
-    figure.tight_layout()
-    path = results / 'sweep.png'
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
-    return path
+    return save_figure(figure, results / 'sweep.png')
 
 
 def summary_table(results: Path) -> str:
