@@ -15,7 +15,7 @@ matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 
 from paper_figures.common import draw_example_grid, save_figure  # noqa: E402
-from reproduce.stages import write_atomic  # noqa: E402
+from discseg.fileio import write_atomic  # noqa: E402
 
 TITLES = {'input': 'input', 'ground_truth': 'ground truth', 'ours': 'ours',
           'maskrcnn': 'Mask R-CNN'}

@@ -19,13 +19,7 @@ from typing import Any, Callable
 
 import torch
 
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f'.{path.name}.tmp')
-    tmp.write_text(text)
-    os.replace(tmp, path)
+from discseg.fileio import write_atomic
 
 
 def git_commit() -> str:
