@@ -1,26 +1,44 @@
-"""Thin layer over mmengine's Runner: a config plus a run's paths and sizes, then train or test.
+"""Thin layer over mmengine's Runner: a config plus a run's paths and sizes, then train.
 
 All training goes through ``mmengine.runner.Runner`` (and so through its launchers for several GPUs
-or nodes); this module only fills in what a reproduction run decides: data root, work dir, budget,
-seed and device.
+or nodes); this module only fills in what a reproduction run decides (data root, work dir, seed,
+device) and reports what the run did, read from the run itself.
 """
 from __future__ import annotations
 
 import os
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import torch
 from mmengine.config import Config
 
+from .hooks import EARLY_STOPPING, TRAIN_SECONDS, VALIDATIONS
+
 DATALOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
+# Every training run gets these: exact resume, and the time its iterations took (see hooks.py).
+RUN_HOOKS = ('ValidationHistoryHook', 'TrainingTimerHook', 'ExactResumeHook')  # this order
 
 
-def select_device(device: str) -> None:
-    """``'cpu'`` hides every GPU from this process (mmengine otherwise takes one when present)."""
+def select_device(device: str) -> str:
+    """Make ``device`` the one this process uses and return it ('cpu' or 'cuda').
+
+    ``'auto'`` takes a GPU when one is present; ``'cpu'`` hides every GPU (mmengine otherwise
+    takes one); ``'cuda'`` without a GPU is an error, never a silent fall-back to the CPU.
+    """
     if device == 'cpu':
         os.environ['CUDA_VISIBLE_DEVICES'] = ''
-    elif device != 'auto' and not device.startswith('cuda'):
-        raise ValueError(f"device must be 'auto', 'cpu' or 'cuda', got {device!r}")
+        return 'cpu'
+    if device == 'auto':
+        return 'cuda' if torch.cuda.is_available() else 'cpu'
+    if device == 'cuda' or device.startswith('cuda:'):
+        if not torch.cuda.is_available():
+            raise RuntimeError(f'--device {device} was asked for, but torch sees no GPU here '
+                               f'(torch {torch.__version__}, CUDA build: {torch.version.cuda}); '
+                               "use --device cpu or 'auto'")
+        return 'cuda'
+    raise ValueError(f"device must be 'auto', 'cpu' or 'cuda', got {device!r}")
 
 
 def load_config(path: str | Path, *, work_dir: str | Path, data_root: str | Path | None = None,
@@ -45,8 +63,33 @@ def load_config(path: str | Path, *, work_dir: str | Path, data_root: str | Path
     return cfg
 
 
-def train(cfg: Config) -> Path:
-    """Train, resuming from the latest checkpoint of the work dir if any; return the best one.
+@dataclass(frozen=True)
+class TrainingRecord:
+    """What a finished training run did, read from its last checkpoint."""
+
+    best_checkpoint: str
+    iterations: int
+    max_iters: int
+    train_seconds: float | None
+    stopped_by: str  # 'iteration budget' or 'early stopping'
+    best_iteration: int | None
+    best_score: float | None
+    validations: list  # every validation's metrics, with its 'iteration'
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def with_run_hooks(cfg: Config) -> Config:
+    hooks = list(cfg.get('custom_hooks') or [])
+    present = {hook['type'] for hook in hooks}
+    hooks += [dict(type=name) for name in RUN_HOOKS if name not in present]
+    cfg.custom_hooks = hooks
+    return cfg
+
+
+def train(cfg: Config) -> TrainingRecord:
+    """Train, resuming from the work dir's latest checkpoint if any; report what the run did.
 
     ``load_from`` only initialises a fresh run. mmengine would resume *from* ``load_from``
     (iteration and optimizer included) whenever it is set with ``resume=True``, so a resumed run
@@ -54,20 +97,48 @@ def train(cfg: Config) -> Path:
     """
     from mmengine.runner import Runner
 
+    import reproduce.hooks  # noqa: F401  (registers the hooks RUN_HOOKS names)
+
+    cfg = with_run_hooks(cfg)
     cfg.resume = (Path(cfg.work_dir) / 'last_checkpoint').exists()
     if cfg.resume:
         cfg.load_from = None
     runner = Runner.from_cfg(cfg)
     runner.train()
-    return best_checkpoint(Path(cfg.work_dir))
+    record = training_record(Path(cfg.work_dir), max_iters=runner.train_loop.max_iters,
+                             monitor=cfg.default_hooks.checkpoint.get('save_best'))
+    if record.iterations != runner.iter:
+        raise RuntimeError(f'{cfg.work_dir}: training ended at iteration {runner.iter} but its last '
+                           f'checkpoint is of iteration {record.iterations}')
+    return record
 
 
-def best_checkpoint(work_dir: Path) -> Path:
-    """The checkpoint ``CheckpointHook(save_best=...)`` kept, else the last one."""
-    best = sorted(work_dir.glob('best_*.pth'))
-    if best:
-        return best[-1]
-    last = work_dir / 'last_checkpoint'
-    if last.exists():
-        return Path(last.read_text().strip())
-    raise FileNotFoundError(f'no checkpoint in {work_dir}: train first')
+def training_record(work_dir: Path, max_iters: int, monitor: str | None) -> TrainingRecord:
+    """Read the last checkpoint of ``work_dir``: iterations, time, and the best checkpoint.
+
+    The best checkpoint is the validation with the highest ``monitor`` score (the first on ties, as
+    ``CheckpointHook(save_best=..., rule='greater')`` keeps it); without ``monitor``, the last one.
+    """
+    pointer = Path(work_dir) / 'last_checkpoint'
+    if not pointer.exists():
+        raise FileNotFoundError(f'no checkpoint in {work_dir}: train first')
+    last = Path(pointer.read_text().strip())
+    state = torch.load(last, map_location='cpu', weights_only=True)
+    info = state['message_hub']['runtime_info']
+    iterations = int(state['meta']['iter'])
+    history = info.get(VALIDATIONS) or []
+    best, best_iteration, best_score = last, None, None
+    if monitor is not None and history:
+        best_entry = max(history, key=lambda entry: entry[monitor])  # max keeps the first maximum
+        best_iteration, best_score = best_entry['iteration'], best_entry[monitor]
+        best = Path(work_dir) / f'best_{monitor}_iter_{best_iteration}.pth'
+        if not best.exists():
+            raise FileNotFoundError(f'{work_dir}: the best validation {monitor} {best_score:.4f} '
+                                    f'was at iteration {best_iteration}, but {best.name} is missing')
+    stopping = info.get(EARLY_STOPPING) or {}
+    return TrainingRecord(
+        best_checkpoint=str(best), iterations=iterations, max_iters=max_iters,
+        train_seconds=info.get(TRAIN_SECONDS),
+        stopped_by='early stopping' if stopping.get('stopped_at') is not None and
+        iterations < max_iters else 'iteration budget',
+        best_iteration=best_iteration, best_score=best_score, validations=history)

@@ -1,11 +1,39 @@
-"""The sticks config through mmengine's Runner: build, train, save, resume, predict."""
+"""The sticks config through mmengine's Runner: build, train, save, resume exactly, predict."""
+from pathlib import Path
+
 import pytest
 import torch
+from mmengine.hooks import Hook
+from mmengine.registry import HOOKS
 from mmengine.runner import Runner
 
-from reproduce.runner import best_checkpoint, load_config, train
+from reproduce.runner import load_config, select_device, train, training_record
 
 CONFIG = 'reproduce/configs/sticks/discseg_unet_sticks.py'
+MASKRCNN_CONFIG = 'baselines/maskrcnn/configs/mask-rcnn_r18_fpn_sticks.py'
+
+
+class Interrupted(Exception):
+    """Stands for a kill: raised by InterruptHook, caught by the test."""
+
+
+@HOOKS.register_module()
+class InterruptHook(Hook):
+    """Raise at iteration ``at``: after its checkpoint (``where='train'``) or inside its
+    validation, before the validation's effects are saved (``where='val'``)."""
+
+    priority = 'HIGHEST'
+
+    def __init__(self, at: int, where: str) -> None:
+        self.at, self.where = at, where
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
+        if self.where == 'train' and runner.iter + 1 == self.at + 1:
+            raise Interrupted  # in iteration at + 1: iteration `at` is checkpointed and validated
+
+    def after_val_epoch(self, runner, metrics=None):
+        if self.where == 'val' and runner.iter == self.at:
+            raise Interrupted
 
 
 def tiny_config(root, work_dir, max_iters):
@@ -17,6 +45,66 @@ def tiny_config(root, work_dir, max_iters):
         'default_hooks.checkpoint.max_keep_ckpts': 5,
         'default_hooks.logger.interval': 1,
     })
+
+
+def stopping_config(config, root, work_dir, interrupt=None, **options):
+    """Validation every 2 iterations, and a gain of 0.5 SBD needed: stops at the 2nd validation."""
+    hooks = [dict(type='ResumableEarlyStoppingHook', monitor='sbd', rule='greater',
+                  min_delta=0.5, patience=1)]
+    if interrupt is not None:
+        hooks.append(dict(type='InterruptHook', at=interrupt[0], where=interrupt[1]))
+    return load_config(config, work_dir=work_dir, data_root=root, num_workers=0, options={
+        'train_dataloader.batch_size': 2, 'train_cfg.max_iters': 10, 'train_cfg.val_interval': 2,
+        'default_hooks.checkpoint.interval': 2, 'default_hooks.checkpoint.max_keep_ckpts': 10,
+        'default_hooks.checkpoint.save_best': 'sbd', 'default_hooks.logger.interval': 1,
+        'custom_hooks': hooks, **options})
+
+
+def weights(path):
+    return torch.load(path, map_location='cpu', weights_only=True)['state_dict']
+
+
+MASKRCNN_SMALL = {'model.test_cfg.rpn.max_per_img': 50, 'model.test_cfg.rcnn.max_per_img': 10}
+
+
+@pytest.mark.parametrize('config,options', [(CONFIG, {}), (MASKRCNN_CONFIG, MASKRCNN_SMALL)],
+                         ids=['ours', 'maskrcnn'])
+@pytest.mark.parametrize('interrupt', [(2, 'train'), (2, 'val')], ids=['after-iter', 'in-val'])
+def test_resumed_run_stops_picks_and_ends_as_an_uninterrupted_one(tiny_sticks, tmp_path, config,
+                                                                  options, interrupt):
+    straight = train(stopping_config(config, tiny_sticks, tmp_path / 'straight', **options))
+    with pytest.raises(Interrupted):
+        train(stopping_config(config, tiny_sticks, tmp_path / 'resumed', interrupt, **options))
+    resumed = train(stopping_config(config, tiny_sticks, tmp_path / 'resumed', **options))
+    assert straight.stopped_by == resumed.stopped_by == 'early stopping'
+    assert straight.iterations == resumed.iterations == 4
+    assert resumed.validations == straight.validations
+    assert Path(resumed.best_checkpoint).name == Path(straight.best_checkpoint).name
+    last = {name: weights(tmp_path / name / 'iter_4.pth') for name in ('straight', 'resumed')}
+    for key, value in last['straight'].items():
+        torch.testing.assert_close(last['resumed'][key], value, rtol=0, atol=0, msg=key)
+
+
+def test_best_checkpoint_is_chosen_by_score_not_by_name(tiny_sticks, tmp_path):
+    record = train(stopping_config(CONFIG, tiny_sticks, tmp_path, **{
+        'custom_hooks': [], 'train_cfg.max_iters': 4}))
+    assert record.stopped_by == 'iteration budget' and record.iterations == 4
+    scores = {entry['iteration']: entry['sbd'] for entry in record.validations}
+    assert list(scores) == [2, 4]
+    best_iteration = 2 if scores[2] >= scores[4] else 4
+    assert Path(record.best_checkpoint).name == f'best_sbd_iter_{best_iteration}.pth'
+    # A stray file that sorts after the real best as text is ignored.
+    (tmp_path / 'best_sbd_iter_800.pth').write_bytes(b'')
+    assert training_record(tmp_path, 4, 'sbd').best_checkpoint == record.best_checkpoint
+
+
+def test_cuda_without_a_gpu_is_an_error(monkeypatch):
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
+    with pytest.raises(RuntimeError, match='no GPU'):
+        select_device('cuda')
+    assert select_device('auto') == 'cpu'
+    with pytest.raises(ValueError, match="'auto', 'cpu' or 'cuda'"):
+        select_device('tpu')
 
 
 def final_weights(work_dir):
@@ -31,7 +119,7 @@ def test_train_save_resume_reproduces_an_uninterrupted_run(tiny_sticks, tmp_path
     train(tiny_config(tiny_sticks, interrupted, max_iters=4))  # resumes from iter_2.pth
     for name, value in final_weights(straight).items():
         torch.testing.assert_close(final_weights(interrupted)[name], value, rtol=0, atol=0, msg=name)
-    assert best_checkpoint(straight).exists()
+    assert Path(train(tiny_config(tiny_sticks, straight, max_iters=4)).best_checkpoint).exists()
 
 
 def test_resume_continues_the_work_dir_and_load_from_only_initialises(tiny_sticks, tmp_path):

@@ -1,5 +1,7 @@
 """The Mask R-CNN baseline: its metric against ours, and its config through mmengine's Runner."""
 import cv2
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -11,7 +13,7 @@ from mmengine.structures import InstanceData
 
 from baselines.maskrcnn import MaskRCNNInstanceMetric
 from discseg.evaluation import InstanceSegMetric
-from reproduce.runner import best_checkpoint, load_config
+from reproduce.runner import load_config, training_record
 
 CONFIG = 'baselines/maskrcnn/configs/mask-rcnn_r18_fpn_sticks.py'
 
@@ -140,4 +142,4 @@ def test_config_trains_from_scratch_and_validates_with_our_metric(tiny_sticks, t
     for key in ('sbd', 'dic', 'abs_dic', 'fg_dice', 'mask_ap', 'mask_ap50'):
         assert f'val/{key}' in scalars, key
     assert 0 <= scalars['val/sbd'].current() <= 1
-    assert best_checkpoint(tmp_path).name == 'best_sbd_iter_2.pth'
+    assert Path(training_record(tmp_path, 2, 'sbd').best_checkpoint).name == 'best_sbd_iter_2.pth'
