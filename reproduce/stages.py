@@ -1,20 +1,26 @@
 """Resumable experiment stages with provenance.
 
 A stage is a named step whose finished state is a small JSON record under ``<work_dir>/stages/``
-(wall time, machine, commit, command, and whatever the step returns). Finished stages are skipped
-on a re-run, so an interrupted run loses no finished stage; unfinished ones start again (training
-stages resume from their own checkpoints). Every file written for the results goes through
-``write_atomic``.
+(wall time, machine and its load, commit, command, the inputs it depended on, and whatever the step
+returns). A finished stage is skipped on a re-run only if its inputs are the same (config, data
+identity, profile, seeds: what the caller passes as ``inputs``); a stage whose inputs changed stops
+the run with a message naming what changed, instead of reusing results of other inputs. Unfinished
+stages start again (training stages resume from their own checkpoints). A work dir is locked while
+a run uses it. Every file written for the results goes through ``write_atomic``.
 """
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
 import os
 import platform
+import shlex
 import subprocess
 import sys
 import time
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any, Callable
 
 import torch
@@ -48,37 +54,144 @@ def machine() -> dict[str, Any]:
     }
 
 
+def command_line() -> str:
+    """The command this process runs, as a user would type it (``python -m reproduce sticks ...``)."""
+    spec = getattr(sys.modules.get('__main__'), '__spec__', None)
+    head = (['python', '-m', spec.name.removesuffix('.__main__')] if spec is not None
+            else ['python', sys.argv[0]])
+    return shlex.join(head + sys.argv[1:])
+
+
 def log(message: str) -> None:
     print(f'[{time.strftime("%H:%M:%S")}] {message}', file=sys.stderr, flush=True)
 
 
+def load_average() -> list[float]:
+    """The machine's 1, 5 and 15 minute load averages: how busy it was while a number was made."""
+    return [round(value, 2) for value in os.getloadavg()]
+
+
+def warn_if_busy(threshold: float = 0.5) -> None:
+    """Say so when other work already occupies more than ``threshold`` of the cores: the run's
+    results do not depend on it (budgets are iterations), its timings do."""
+    one_minute = os.getloadavg()[0]
+    cores = os.cpu_count() or 1
+    if one_minute > threshold * cores:
+        log(f'WARNING: the machine is busy (load average {one_minute:.2f} on {cores} cores): '
+            'results are unaffected, but wall times and ms/image will be inflated')
+
+
+def canonical(value: Any) -> Any:
+    """``value`` as plain JSON data (dataclasses, paths and tuples included), for fingerprints."""
+    return json.loads(json.dumps(value, sort_keys=True, default=_to_json))
+
+
+def _to_json(value: Any) -> Any:
+    if hasattr(value, '__dataclass_fields__'):
+        from dataclasses import asdict
+        return asdict(value)
+    if isinstance(value, Path):
+        return str(value)
+    if hasattr(value, 'to_dict'):  # mmengine Config
+        return value.to_dict()
+    return str(value)
+
+
+def digest(value: Any) -> str:
+    return hashlib.sha256(json.dumps(canonical(value), sort_keys=True).encode()).hexdigest()[:16]
+
+
+def data_identity(root: Path) -> dict:
+    """What identifies a dataset on disk: a generated one by its ``meta.json`` (generator config,
+    seed, sizes), a user's by the names, sizes and modification times of its files."""
+    root = Path(root)
+    meta = root / 'meta.json'
+    if meta.exists():
+        return {'root': str(root), 'meta': json.loads(meta.read_text())}
+    listing = sorted((str(path.relative_to(root)), path.stat().st_size, path.stat().st_mtime_ns)
+                     for path in root.rglob('*') if path.is_file())
+    if not listing:
+        raise FileNotFoundError(f'{root} holds no files: it is not a dataset')
+    return {'root': str(root.resolve()), 'files': len(listing), 'listing': digest(listing)}
+
+
+class StageInputsChanged(RuntimeError):
+    """A finished stage's recorded inputs differ from this run's."""
+
+
+class WorkDirInUse(RuntimeError):
+    """Another process holds the work dir's lock."""
+
+
+_HELD_LOCKS: dict[Path, Any] = {}
+
+
+def _lock(work_dir: Path) -> None:
+    """Hold ``work_dir/.lock`` until this process ends; another process gets WorkDirInUse."""
+    path = (work_dir / '.lock').resolve()
+    if path in _HELD_LOCKS:
+        return
+    handle = open(path, 'a+')
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or 'another process'
+        handle.close()
+        raise WorkDirInUse(f'{work_dir} is in use by {holder}: wait for it to finish, or give '
+                           'this run another --work-dir') from None
+    handle.truncate(0)
+    handle.write(f'pid {os.getpid()} on {platform.node()} since {time.strftime("%H:%M:%S")}\n')
+    handle.flush()
+    _HELD_LOCKS[path] = handle
+
+
 class Stages:
-    """Runs named stages once; the records of finished stages are kept in ``work_dir/stages``."""
+    """Runs named stages once per set of inputs; records are kept in ``work_dir/stages``."""
 
     def __init__(self, work_dir: Path) -> None:
         self.dir = Path(work_dir) / 'stages'
         self.dir.mkdir(parents=True, exist_ok=True)
+        _lock(Path(work_dir))
 
     def record(self, name: str) -> dict | None:
         path = self.dir / f'{name}.json'
         return json.loads(path.read_text()) if path.exists() else None
 
-    def run(self, name: str, step: Callable[[], dict | None]) -> dict:
-        """Run ``step`` unless ``name`` finished before; return its record."""
+    def run(self, name: str, step: Callable[[], dict | None],
+            inputs: Mapping[str, Any] | None = None) -> dict:
+        """Run ``step`` unless ``name`` finished before with the same ``inputs``; return its record.
+
+        ``inputs`` names everything the stage's result depends on (config, data identity, profile,
+        seeds, earlier stages' outputs); the record keeps them, and a re-run with other inputs
+        raises StageInputsChanged listing the keys whose values differ.
+        """
+        inputs = canonical(dict(inputs or {}))
         done = self.record(name)
         if done is not None:
+            before = done.get('inputs', {})
+            changed = sorted(key for key in set(before) | set(inputs)
+                             if before.get(key) != inputs.get(key))
+            if changed:
+                raise StageInputsChanged(
+                    f'stage {name!r} in {self.dir.parent} finished with other inputs: {changed} '
+                    'changed. Its results belong to those; give this run a fresh --work-dir (or '
+                    f'delete {self.dir / (name + ".json")} to redo the stage).')
             log(f'{name}: done before ({done["wall_seconds"]:.0f} s), skipped')
             return done
         log(f'{name}: started')
+        load_at_start = load_average()
         start = time.time()
         output = step() or {}
         record = {
             'stage': name,
             'wall_seconds': time.time() - start,
             'finished': time.strftime('%Y-%m-%dT%H:%M:%S%z'),
-            'command': ' '.join([Path(sys.executable).name, *sys.argv]),
+            'command': command_line(),
             'commit': git_commit(),
             'machine': machine(),
+            'load_average': {'start': load_at_start, 'end': load_average()},
+            'inputs': inputs,
             'output': output,
         }
         write_atomic(self.dir / f'{name}.json', json.dumps(record, indent=2, default=str) + '\n')
@@ -89,14 +202,15 @@ class Stages:
         return {p.stem: json.loads(p.read_text()) for p in sorted(self.dir.glob('*.json'))}
 
     def timings(self, names: list[str] | None = None) -> dict[str, dict]:
-        """Wall time, finish time and commit of finished stages (all, or ``names``), for provenance."""
+        """Wall time, finish time, load and commit of finished stages (all, or ``names``)."""
         records = self.all_records()
-        return {name: {key: records[name][key] for key in ('wall_seconds', 'finished', 'commit')}
+        return {name: {key: records[name].get(key)
+                       for key in ('wall_seconds', 'finished', 'commit', 'load_average')}
                 for name in (names if names is not None else records)}
 
     def write_provenance(self, path: Path, fields: dict[str, Any],
                          stage_names: list[str] | None = None) -> None:
         """Write ``fields`` plus the commit, the machine and the stage timings to ``path`` (JSON)."""
-        record = {**fields, 'commit': git_commit(), 'machine': machine(),
+        record = {'command': command_line(), **fields, 'commit': git_commit(), 'machine': machine(),
                   'stages': self.timings(stage_names)}
         write_atomic(path, json.dumps(record, indent=2, default=str) + '\n')

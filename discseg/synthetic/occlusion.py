@@ -8,6 +8,9 @@ Three views of one image's occlusion, each a pure function of masks:
   box-first detector (Mask R-CNN) cannot separate, since two crossed sticks share nearly one box
   (paper Sec. 3.3).
 - `num_crossings`: how many pairs of sticks touch at all.
+- `occlusion_tags`: per stick, whether a later one hides part of it ('occluded') or cuts what is
+  left of it into pieces ('separated', the crossed swords), as mmdetection's occluded / separated
+  recall (Zhan et al. 2022) defines the two.
 
 Boxes are ``(x0, y0, x1, y1)`` in pixels with exclusive ends, so a box's area is its pixel count
 when the mask fills it.
@@ -16,10 +19,13 @@ from __future__ import annotations
 
 import math
 
+import cv2
 import numpy as np
 
-__all__ = ['bounding_boxes', 'box_iou', 'hidden_fraction', 'instance_masks',
-           'mean_pairwise_box_iou', 'num_crossings']
+__all__ = ['OCCLUSION_TAGS', 'bounding_boxes', 'box_iou', 'hidden_fraction', 'instance_masks',
+           'mean_pairwise_box_iou', 'num_crossings', 'occlusion_tags']
+
+OCCLUSION_TAGS = ('unoccluded', 'occluded', 'separated')
 
 
 def hidden_fraction(full_masks: np.ndarray, visible_masks: np.ndarray) -> float:
@@ -78,3 +84,19 @@ def num_crossings(full_masks: np.ndarray) -> int:
     flat = full_masks.reshape(len(full_masks), math.prod(full_masks.shape[1:])).astype(np.float32)
     shared_pixels = flat @ flat.T  # float32 for a BLAS product; only > 0 matters
     return int(np.count_nonzero(np.triu(shared_pixels > 0, k=1)))
+
+
+def occlusion_tags(full_masks: np.ndarray, visible_masks: np.ndarray) -> list[str]:
+    """Per stick: 'separated' when its visible pixels fall into two or more 8-connected pieces,
+    'occluded' when some of its footprint is hidden but what shows is one piece, else
+    'unoccluded'. Arguments as :func:`hidden_fraction`, aligned stick by stick."""
+    tags = []
+    for full, visible in zip(full_masks, visible_masks):
+        pieces = cv2.connectedComponents(visible.astype(np.uint8), connectivity=8)[0] - 1
+        if pieces >= 2:
+            tags.append('separated')
+        elif np.count_nonzero(full & ~visible):
+            tags.append('occluded')
+        else:
+            tags.append('unoccluded')
+    return tags

@@ -21,8 +21,12 @@ SPLIT_LAYOUT
       annotations/<split>.json           COCO instances, one category (1, 'stick'); per stick the
                                          RLE of its visible pixels, area, bbox [x, y, w, h] and
                                          iscrowd 0; file_name is relative to images/<split>/
+      annotations/<split>_occluded.json  the sticks partly hidden by later ones, and those cut into
+      annotations/<split>_separated.json pieces (occlusion.py): lists of [file_name, 'stick',
+                                         annotation id, bbox [x, y, w, h], RLE], the format of
+                                         mmdetection's CocoOccludedSeparatedMetric
       occlusion/<split>.csv              per image: file_name, num_sticks, hidden_fraction,
-                                         mean_box_iou, num_crossings (see occlusion.py)
+                                         mean_box_iou, num_crossings, num_occluded, num_separated
       meta.json                          format_version, config, seed, split_sizes; written last
 
 mmdetection reads a split as ``CocoDataset(data_root=root, ann_file='annotations/<split>.json',
@@ -48,7 +52,7 @@ import numpy as np
 from pycocotools import mask as mask_utils
 
 from .occlusion import (bounding_boxes, hidden_fraction, instance_masks, mean_pairwise_box_iou,
-                        num_crossings)
+                        num_crossings, occlusion_tags)
 from .painting import select_visible, topmost
 from .staging import staged_directory
 
@@ -56,7 +60,7 @@ __all__ = ['DEFAULT_SPLIT_SIZES', 'FORMAT_VERSION', 'Stick', 'StickSample', 'Sti
            'generate_sample', 'paint', 'render', 'sample_rng', 'select_visible',
            'stick_footprints', 'write_dataset']
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: occluded / separated tags
 DEFAULT_SPLIT_SIZES: Mapping[str, int] = MappingProxyType({'train': 2000, 'val': 200, 'test': 500})
 
 _BLACK, _WHITE = 0, 255
@@ -78,11 +82,16 @@ class SticksConfig:
     # a random earlier stick and turned 30 to 150 degrees from it, so that both share nearly one
     # box. 0 keeps every stick independent; the occlusion ablation sweeps it.
     crossing_fraction: float = 0.0
+    # Where along the earlier stick a crossing one is centred, as a signed fraction of the earlier
+    # stick's length from its middle (uniform in this range): near 0 both boxes coincide, near
+    # +-0.5 the crossing is at the earlier stick's end and the boxes differ.
+    crossing_offset: tuple[float, float] = (-0.15, 0.15)
 
     def __post_init__(self) -> None:
         # Tuples even when given lists (as in meta.json), so equal configs compare equal.
         object.__setattr__(self, 'num_sticks', tuple(self.num_sticks))
         object.__setattr__(self, 'length', tuple(self.length))
+        object.__setattr__(self, 'crossing_offset', tuple(self.crossing_offset))
         if self.width is None:
             object.__setattr__(self, 'width', max(1, round(self.image_size / 20)))
         if not 1 <= self.num_sticks[0] <= self.num_sticks[1]:
@@ -96,6 +105,10 @@ class SticksConfig:
             raise ValueError(f'min_visible_area must be >= 1, got {self.min_visible_area}')
         if not 0.0 <= self.crossing_fraction <= 1.0:
             raise ValueError(f'crossing_fraction must be in [0, 1], got {self.crossing_fraction}')
+        low, high = self.crossing_offset
+        if not -0.5 <= low <= high <= 0.5:
+            raise ValueError('crossing_offset must satisfy -0.5 <= low <= high <= 0.5, '
+                             f'got {self.crossing_offset}')
 
 
 @dataclass(frozen=True)
@@ -121,6 +134,7 @@ class StickSample:
     hidden_fraction: float
     mean_box_iou: float
     num_crossings: int
+    tags: tuple[str, ...]  # per stick: 'unoccluded', 'occluded' or 'separated' (occlusion.py)
 
 
 def stick_footprints(sticks: Sequence[Stick],
@@ -166,18 +180,20 @@ def _draw_sticks(rng: np.random.Generator, config: SticksConfig) -> list[Stick]:
     lengths = rng.uniform(config.length[0] * side, config.length[1] * side, size=count)
     angles = rng.uniform(0.0, math.pi, size=count)
     if config.crossing_fraction > 0:
-        _cross_sticks(rng, config.crossing_fraction, centres, lengths, angles)
+        _cross_sticks(rng, config.crossing_fraction, config.crossing_offset, centres, lengths,
+                      angles)
     return [Stick(float(x), float(y), float(length), float(angle))
             for (x, y), length, angle in zip(centres, lengths, angles)]
 
 
-def _cross_sticks(rng: np.random.Generator, fraction: float, centres: np.ndarray,
-                  lengths: np.ndarray, angles: np.ndarray) -> None:
-    """Move a ``fraction`` of the sticks onto the middle of an earlier stick, turned across it."""
+def _cross_sticks(rng: np.random.Generator, fraction: float, offset_range: tuple[float, float],
+                  centres: np.ndarray, lengths: np.ndarray, angles: np.ndarray) -> None:
+    """Move a ``fraction`` of the sticks onto an earlier stick (at ``offset_range`` of its length
+    from its middle), turned across it."""
     count = len(lengths)
     crossing = rng.random(count) < fraction
     partner = (rng.random(count) * np.arange(count)).astype(int)  # uniform over earlier sticks
-    offset = rng.uniform(-0.15, 0.15, size=count)  # along the partner, as a fraction of its length
+    offset = rng.uniform(*offset_range, size=count)  # along the partner, a fraction of its length
     turn = rng.uniform(math.pi / 6, 5 * math.pi / 6, size=count)
     for k in np.flatnonzero(crossing[1:]) + 1:  # in painting order: a partner may itself be moved
         p = partner[k]
@@ -201,13 +217,15 @@ def generate_sample(rng: np.random.Generator,
     inside, outline = inside[keep], outline[keep]
     image, instance_map = paint(inside, outline)
     ids = np.arange(1, keep.size + 1, dtype=instance_map.dtype)
+    visible = instance_map[None] == ids[:, None, None]
     return StickSample(
         image=image,
         instance_map=instance_map,
         sticks=tuple(drawn[k] for k in keep),
-        hidden_fraction=hidden_fraction(inside, instance_map[None] == ids[:, None, None]),
+        hidden_fraction=hidden_fraction(inside, visible),
         mean_box_iou=mean_pairwise_box_iou(instance_map),
         num_crossings=num_crossings(inside),
+        tags=tuple(occlusion_tags(inside, visible)),
     )
 
 
@@ -256,7 +274,9 @@ def _write_split(staging: Path, split: str, size: int, config: SticksConfig, see
         directory.mkdir(parents=True, exist_ok=True)
 
     images, annotations = [], []
-    rows = [('file_name', 'num_sticks', 'hidden_fraction', 'mean_box_iou', 'num_crossings')]
+    tagged: dict[str, list] = {'occluded': [], 'separated': []}
+    rows = [('file_name', 'num_sticks', 'hidden_fraction', 'mean_box_iou', 'num_crossings',
+             'num_occluded', 'num_separated')]
     report_every = max(1, size // 10)
     for index in range(size):
         sample = generate_sample(sample_rng(seed, split, index), config)
@@ -266,15 +286,23 @@ def _write_split(staging: Path, split: str, size: int, config: SticksConfig, see
         image_id = index + 1
         images.append({'id': image_id, 'file_name': file_name,
                        'height': config.image_size, 'width': config.image_size})
-        annotations += _coco_annotations(sample.instance_map, image_id, len(annotations) + 1)
+        image_annotations = _coco_annotations(sample.instance_map, image_id, len(annotations) + 1)
+        annotations += image_annotations
+        for annotation, tag in zip(image_annotations, sample.tags):
+            if tag in tagged:
+                tagged[tag].append([file_name, 'stick', annotation['id'], annotation['bbox'],
+                                    annotation['segmentation']])
         rows.append((file_name, len(sample.sticks), f'{sample.hidden_fraction:.6f}',
-                     f'{sample.mean_box_iou:.6f}', sample.num_crossings))
+                     f'{sample.mean_box_iou:.6f}', sample.num_crossings,
+                     sample.tags.count('occluded'), sample.tags.count('separated')))
         if progress and ((index + 1) % report_every == 0 or index + 1 == size):
             print(f'[sticks] {split}: {index + 1}/{size}', file=sys.stderr, flush=True)
 
     coco = {'images': images, 'annotations': annotations,
             'categories': [{'id': 1, 'name': 'stick'}]}
     (staging / 'annotations' / f'{split}.json').write_bytes(_json_bytes(coco))
+    for tag, items in tagged.items():
+        (staging / 'annotations' / f'{split}_{tag}.json').write_bytes(_json_bytes(items))
     table = io.StringIO()
     csv.writer(table, lineterminator='\n').writerows(rows)
     (staging / 'occlusion' / f'{split}.csv').write_text(table.getvalue(), encoding='utf-8')

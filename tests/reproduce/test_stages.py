@@ -1,9 +1,11 @@
 """Stages run once, record provenance, and survive an interruption."""
 import json
+import multiprocessing
 
 import pytest
 
-from reproduce.stages import Stages, write_atomic
+from discseg.fileio import write_atomic
+from reproduce.stages import StageInputsChanged, Stages, WorkDirInUse, data_identity
 
 
 def test_finished_stage_is_skipped_and_recorded(tmp_path):
@@ -34,3 +36,48 @@ def test_write_atomic_leaves_no_temporary_file(tmp_path):
     write_atomic(path, 'a,b\n1,2\n')
     assert path.read_text() == 'a,b\n1,2\n'
     assert [p.name for p in path.parent.iterdir()] == ['summary.csv']
+
+
+def test_finished_stage_with_other_inputs_stops_and_names_them(tmp_path):
+    stages = Stages(tmp_path)
+    stages.run('train', lambda: {'iterations': 3}, inputs={'data': {'seed': 0}, 'config': 'a'})
+    again = stages.run('train', lambda: {'iterations': 99}, inputs={'config': 'a', 'data': {'seed': 0}})
+    assert again['output'] == {'iterations': 3}
+    with pytest.raises(StageInputsChanged, match=r"\['data'\] changed"):
+        stages.run('train', lambda: {'iterations': 99}, inputs={'data': {'seed': 1}, 'config': 'a'})
+
+
+def test_record_keeps_inputs_and_the_machines_load(tmp_path):
+    record = Stages(tmp_path).run('generate', lambda: None, inputs={'root': tmp_path})
+    assert record['inputs'] == {'root': str(tmp_path)}
+    assert len(record['load_average']['start']) == 3
+
+
+def _hold(work_dir, ready, release):
+    Stages(work_dir)
+    ready.set()
+    release.wait(30)
+
+
+def test_a_work_dir_in_use_by_another_process_is_refused(tmp_path):
+    context = multiprocessing.get_context('fork')
+    ready, release = context.Event(), context.Event()
+    holder = context.Process(target=_hold, args=(tmp_path, ready, release))
+    holder.start()
+    try:
+        assert ready.wait(30)
+        with pytest.raises(WorkDirInUse, match=f'pid {holder.pid}'):
+            Stages(tmp_path)
+    finally:
+        release.set()
+        holder.join(30)
+    Stages(tmp_path)  # free again once the other run has ended
+
+
+def test_data_identity_of_user_data_changes_with_its_files(tmp_path):
+    (tmp_path / 'a.png').write_bytes(b'1')
+    first = data_identity(tmp_path)
+    (tmp_path / 'b.png').write_bytes(b'2')
+    assert data_identity(tmp_path) != first
+    with pytest.raises(FileNotFoundError, match='no files'):
+        data_identity(tmp_path / 'missing')

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from discseg.synthetic.occlusion import (bounding_boxes, box_iou, hidden_fraction, instance_masks,
-                                         mean_pairwise_box_iou, num_crossings)
+                                         mean_pairwise_box_iou, num_crossings, occlusion_tags)
 
 SIZE = 24
 
@@ -110,3 +110,18 @@ def test_num_crossings_counts_touching_pairs():
     # Three sticks through one point: every pair crosses.
     assert num_crossings(np.stack([horizontal, vertical, _diagonal(24)])) == 3
     assert num_crossings(np.zeros((0, SIZE, SIZE), dtype=bool)) == 0
+
+
+def test_occlusion_tags_of_crossed_swords_a_covered_end_and_a_free_stick():
+    horizontal = _rectangle(slice(10, 14), slice(2, 22))
+    across_middle = _rectangle(slice(0, 24), slice(10, 14))  # cuts `horizontal` in two
+    lower = _rectangle(slice(18, 21), slice(15, 24))
+    covering_end = _rectangle(slice(16, 23), slice(21, 24))  # hides the end of `lower`
+    full = np.stack([horizontal, across_middle, lower, covering_end])
+    instance_map = _instance_map(*full)
+    visible = instance_map[None] == np.arange(1, 5)[:, None, None]
+    assert occlusion_tags(full, visible) == ['separated', 'unoccluded', 'occluded', 'unoccluded']
+    # touching only at a corner is one piece under 8-connectivity
+    corner = np.zeros((SIZE, SIZE), bool)
+    corner[0, 0] = corner[1, 1] = True
+    assert occlusion_tags(corner[None], corner[None]) == ['unoccluded']

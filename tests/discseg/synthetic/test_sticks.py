@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from pycocotools import mask as mask_utils
 
-from discseg.synthetic.sticks import (Stick, SticksConfig, generate_sample, render, sample_rng,
-                                      select_visible, stick_footprints, write_dataset)
+from discseg.synthetic.sticks import (Stick, SticksConfig, _draw_sticks, generate_sample, render,
+                                      sample_rng, select_visible, stick_footprints, write_dataset)
 
 # Width 12 and outline 2 around centre 128: the stick spans pixel centres 122.5 .. 133.5 across,
 # i.e. rows 122..133, of which rows 122-123 and 132-133 are outline.
@@ -212,7 +212,8 @@ def test_write_is_byte_identical_for_a_seed_and_differs_across_seeds(dataset, tm
 def test_layout(dataset):
     expected = {'meta.json'}
     for split, size in SPLITS.items():
-        expected |= {f'annotations/{split}.json', f'occlusion/{split}.csv'}
+        expected |= {f'annotations/{split}.json', f'occlusion/{split}.csv',
+                     f'annotations/{split}_occluded.json', f'annotations/{split}_separated.json'}
         expected |= {f'{kind}/{split}/{i:05d}.png' for kind in ('images', 'instances')
                      for i in range(size)}
     assert set(_files(dataset)) == expected
@@ -277,6 +278,39 @@ def test_occlusion_table(dataset):
         assert float(row['hidden_fraction']) == pytest.approx(sample.hidden_fraction, abs=1e-6)
         assert float(row['mean_box_iou']) == pytest.approx(sample.mean_box_iou, abs=1e-6)
         assert int(row['num_crossings']) == sample.num_crossings
+        assert int(row['num_occluded']) == sample.tags.count('occluded')
+        assert int(row['num_separated']) == sample.tags.count('separated')
+
+
+def test_tag_lists_name_the_tagged_sticks_with_their_coco_annotation(dataset):
+    coco = json.loads((dataset / 'annotations' / 'train.json').read_text())
+    by_id = {annotation['id']: annotation for annotation in coco['annotations']}
+    names = {image['id']: image['file_name'] for image in coco['images']}
+    for tag in ('occluded', 'separated'):
+        items = json.loads((dataset / 'annotations' / f'train_{tag}.json').read_text())
+        for file_name, category, annotation_id, bbox, rle in items:
+            annotation = by_id[annotation_id]
+            assert names[annotation['image_id']] == file_name and category == 'stick'
+            assert bbox == annotation['bbox'] and rle == annotation['segmentation']
+            index = int(file_name[:5])
+            sample = generate_sample(sample_rng(0, 'train', index), SMALL)
+            first_id = min(a['id'] for a in coco['annotations'] if a['image_id'] == index + 1)
+            assert sample.tags[annotation_id - first_id] == tag
+
+
+def test_crossing_offset_moves_the_crossing_along_the_earlier_stick():
+    middle = SticksConfig(image_size=128, num_sticks=(2, 2), width=6, outline=1,
+                          min_visible_area=40, crossing_fraction=1.0, crossing_offset=(0.0, 0.0))
+    end = SticksConfig(**{**middle.__dict__, 'crossing_offset': (0.45, 0.45)})
+    for index in range(5):
+        first, second = (_draw_sticks(sample_rng(3, 'test', index), config)
+                         for config in (middle, end))  # before pruning, which may redraw
+        # the same draws: only the crossing point moves, by 0.45 of the earlier stick's length
+        assert first[0] == second[0] and first[1].angle == second[1].angle
+        shift = np.hypot(second[1].x - first[1].x, second[1].y - first[1].y)
+        assert shift == pytest.approx(0.45 * first[0].length)
+    with pytest.raises(ValueError, match='crossing_offset'):
+        SticksConfig(crossing_offset=(0.2, 0.6))
 
 
 def _instance_maps(dataset, split):
