@@ -18,7 +18,8 @@ from pycocotools import mask as mask_utils
 from pycocotools.coco import COCO
 from pycocotools.cocoeval import COCOeval
 
-__all__ = ['EncodedInstances', 'encode_instances', 'mask_ap', 'mask_ap_from_encoded']
+__all__ = ['EncodedInstances', 'coco_objects', 'encode_instances', 'mask_ap',
+           'mask_ap_from_encoded']
 
 BACKGROUND = 0
 CATEGORY_ID = 1
@@ -103,9 +104,9 @@ def _annotations(encoded_images: Sequence[EncodedInstances], with_scores: bool) 
     return annotations
 
 
-def mask_ap_from_encoded(predictions: Sequence[EncodedInstances],
-                         ground_truths: Sequence[EncodedInstances]) -> dict[str, float]:
-    """Mask AP over a dataset of encoded images; see :func:`mask_ap`."""
+def coco_objects(predictions: Sequence[EncodedInstances],
+                 ground_truths: Sequence[EncodedInstances]) -> tuple[COCO, COCO]:
+    """In-memory COCO ground truth and detections of encoded images (image ids 1..N in order)."""
     if len(predictions) != len(ground_truths):
         raise ValueError(f'{len(predictions)} predictions for {len(ground_truths)} ground truths')
     for index, (prediction, ground_truth) in enumerate(zip(predictions, ground_truths)):
@@ -118,9 +119,14 @@ def mask_ap_from_encoded(predictions: Sequence[EncodedInstances],
     # Image ids follow the order of the inputs, as _annotations numbers them.
     images = [{'id': image_id, 'height': encoded.height, 'width': encoded.width}
               for image_id, encoded in enumerate(ground_truths, start=1)]
+    return (_quiet_coco(images, _annotations(ground_truths, with_scores=False)),
+            _quiet_coco(images, _annotations(predictions, with_scores=True)))
 
-    coco_gt = _quiet_coco(images, _annotations(ground_truths, with_scores=False))
-    coco_dt = _quiet_coco(images, _annotations(predictions, with_scores=True))
+
+def mask_ap_from_encoded(predictions: Sequence[EncodedInstances],
+                         ground_truths: Sequence[EncodedInstances]) -> dict[str, float]:
+    """Mask AP over a dataset of encoded images; see :func:`mask_ap`."""
+    coco_gt, coco_dt = coco_objects(predictions, ground_truths)
     evaluation = COCOeval(coco_gt, coco_dt, iouType='segm')
     with contextlib.redirect_stdout(io.StringIO()):
         evaluation.evaluate()
