@@ -251,8 +251,8 @@ def maskrcnn_stages(stages: Stages, profile: CityscapesProfile, data_root: Path,
     annotations = work_dir / 'maskrcnn' / 'annotations'
     stages.run('maskrcnn_convert', lambda: {split: convert_split(
         data_root, split, annotations / f'instances_{split}.json') for split in ('train', 'val')})
-    stages.run('maskrcnn_train', lambda: {'best_checkpoint': str(train(
-        maskrcnn_config(profile, data_root, work_dir, args)))})
+    stages.run('maskrcnn_train', lambda: train(
+        maskrcnn_config(profile, data_root, work_dir, args)).as_dict())
     stages.run('maskrcnn_val', lambda: evaluate_checkpoint(
         maskrcnn_config(profile, data_root, work_dir, args),
         stages.record('maskrcnn_train')['output']['best_checkpoint'],
@@ -427,7 +427,7 @@ def data_stages(stages: Stages, profile: CityscapesProfile, data_root: Path, wor
                size: tuple[int, int] = profile.input_size, name: str = 'ours') -> Config:
         return ours_config(network, profile, spec, size, data_root, work_dir / name, args)
 
-    stages.run('train', lambda: {'best_checkpoint': str(train(config()))})
+    stages.run('train', lambda: train(config()).as_dict())
     best = stages.record('train')['output']['best_checkpoint']
     for mask, clustering in TABLE3_SETTINGS:
         name = f'val_{mask}_{clustering}'
@@ -458,7 +458,7 @@ def table4_ap_stages(stages: Stages, config: Callable[..., Config], profile: Cit
             def run_config(n=network_config, s=size, k=key) -> Config:
                 return config(n, profile.table4_train, s, f'table4/{k}')
 
-            stages.run(f'train_{key}', lambda c=run_config: {'best_checkpoint': str(train(c()))})
+            stages.run(f'train_{key}', lambda c=run_config: train(c()).as_dict())
             checkpoint = stages.record(f'train_{key}')['output']['best_checkpoint']
             stages.run(f'val_{key}', lambda c=run_config, k=key, p=checkpoint: {
                 mask: evaluate_checkpoint(_with(c(), {'model.test_cfg.mask_source': mask}), p,

@@ -166,10 +166,9 @@ def widen_pretrained(checkpoint: Path, cfg: Config, work_dir: Path) -> dict:
 
 def train_stage(cfg: Config) -> dict:
     """Train (resuming if interrupted); the last checkpoint is the reported model."""
-    checkpoint = train(cfg)
-    state = torch.load(checkpoint, map_location='cpu', weights_only=True)
-    return {'checkpoint': str(checkpoint), 'iterations': int(state['meta']['iter']),
-            'batch_size': cfg.train_dataloader.batch_size}
+    record = train(cfg)
+    return {'checkpoint': record.best_checkpoint, 'iterations': record.iterations,
+            'train_seconds': record.train_seconds, 'batch_size': cfg.train_dataloader.batch_size}
 
 
 def save_examples(method: str, samples: list, out: Path) -> None:
@@ -195,6 +194,7 @@ def validate_stage(method: str, cfg: Config, checkpoint: str, mask: str, out: Pa
     cfg.test_dataloader, cfg.test_evaluator = cfg.val_dataloader, cfg.val_evaluator
     result = predict_and_score(cfg, Path(checkpoint), keep=keep)
     save_examples(method, result.pop('samples'), out)
+    result.pop('predictions')  # Table 1 needs no intervals over AP
     return result
 
 

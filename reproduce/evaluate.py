@@ -27,8 +27,9 @@ def _synchronize() -> None:
 def predict_and_score(cfg: Config, checkpoint: Path, keep: int = 0) -> dict:
     """Predict ``cfg.test_dataloader`` with ``checkpoint``; score with ``cfg.test_evaluator``.
 
-    Returns the metrics, per-image scores, median milliseconds per image of the network and the
-    post-processing, and the data samples of the first ``keep`` images (for figures).
+    Returns the metrics, per-image scores, each image's encoded prediction (when the metric computes
+    AP), median milliseconds per image of the network and the post-processing, and the data samples
+    of the first ``keep`` images (for figures).
     """
     runner = Runner.from_cfg(cfg)
     runner.load_checkpoint(str(checkpoint), map_location='cpu')
@@ -65,9 +66,12 @@ def predict_and_score(cfg: Config, checkpoint: Path, keep: int = 0) -> dict:
                 log(f'  predicted {index + 1}/{total}')
     metric = evaluator.metrics[0]
     scores = evaluator.evaluate(len(loader.dataset))
+    per_image = [{key: value for key, value in image.items()
+                  if key not in ('prediction', 'ground_truth')} for image in metric.per_image]
     return {
         'metrics': scores,
-        'per_image': metric.per_image,
+        'per_image': per_image,
+        'predictions': [image.get('prediction') for image in metric.per_image],
         'network_ms': statistics.median(network_ms),
         'postprocess_ms': statistics.median(post_ms) if two_part else None,
         'samples': kept,

@@ -34,6 +34,22 @@ class EncodedInstances:
     rles: list[dict]
     scores: np.ndarray | None = None
 
+    def to_json(self) -> dict:
+        """Plain JSON data (RLE counts as text), the form predictions are kept in on disk."""
+        return {'height': self.height, 'width': self.width,
+                'rles': [{'size': [int(n) for n in rle['size']],
+                          'counts': rle['counts'].decode('ascii')
+                          if isinstance(rle['counts'], bytes) else rle['counts']}
+                         for rle in self.rles],
+                'scores': None if self.scores is None else [float(v) for v in self.scores]}
+
+    @classmethod
+    def from_json(cls, data: dict) -> 'EncodedInstances':
+        rles = [{'size': rle['size'], 'counts': rle['counts'].encode('ascii')}
+                for rle in data['rles']]
+        scores = None if data['scores'] is None else np.asarray(data['scores'], np.float64)
+        return cls(int(data['height']), int(data['width']), rles, scores)
+
 
 def encode_instances(instance_map: np.ndarray,
                      scores: np.ndarray | None = None) -> EncodedInstances:

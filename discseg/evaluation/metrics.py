@@ -52,7 +52,8 @@ class InstanceSegMetric(BaseMetric):
     ``compute_metrics`` returns fractions, not percentages: the means over images of SBD, DiC,
     |DiC| and foreground Dice, as the challenge reports them, and mask AP@[.50:.95] / AP@.50 pooled
     over the dataset. After evaluation ``per_image`` lists each image's ``img_path`` with its CVPPP
-    scores, for per-image tables.
+    scores and, with ``compute_ap``, its encoded prediction and ground truth, for per-image tables
+    and intervals.
 
     Args:
         compute_ap: also compute mask AP (needs ``pred_instances.scores``).
@@ -93,6 +94,7 @@ class InstanceSegMetric(BaseMetric):
                                       [result['ground_truth'] for result in results])
             metrics['mask_ap'] = ap['mask_ap']
             metrics['mask_ap50'] = ap['mask_ap50']
-        self.per_image = [{key: result[key] for key in ('img_path', 'sbd', 'dic', 'fg_dice')}
-                          for result in results]
+        self.per_image = [{key: result[key] for key in
+                           ('img_path', 'sbd', 'dic', 'fg_dice', 'prediction', 'ground_truth')
+                           if key in result} for result in results]
         return metrics
