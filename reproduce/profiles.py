@@ -1,4 +1,4 @@
-"""Every experiment's profiles, in one place: smoke (the tests), default, paper.
+"""Every experiment's profiles, in one place: smoke (the tests), default, long, paper.
 
 A profile says how big a run is and which configs it uses; the configs hold the recipe. Sticks'
 default fits a CPU; CVPPP's and Cityscapes' default and paper profiles are GPU jobs.
@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 from discseg.synthetic.sticks import SticksConfig
 
@@ -17,7 +18,11 @@ BASELINES = Path('baselines')
 
 @dataclass(frozen=True)
 class TrainSpec:
-    """How one method trains: batch, iteration cap, validation interval, early stopping."""
+    """How one method trains: batch, iteration budget, validation interval, early stopping.
+
+    ``max_iters`` is the budget: a number of iterations, so the same command trains the same
+    model on any machine, whatever its speed or load.
+    """
 
     batch_size: int
     max_iters: int
@@ -27,23 +32,46 @@ class TrainSpec:
 
 
 @dataclass(frozen=True)
+class SweepAxis:
+    """One occlusion axis of the sticks ablation: the generator field it sets, and what it means."""
+
+    field: str
+    meaning: str
+
+
+# Every axis `sticks-sweep --axis NAME` knows; each changes the one SticksConfig field it names.
+STICKS_AXES = {
+    'crossing_fraction': SweepAxis('crossing_fraction',
+                                   'share of the sticks moved to cross an earlier one'),
+    'crossing_position': SweepAxis('crossing_offset',
+                                   'where a crossing falls along the earlier stick, as a fraction '
+                                   'of its length from its middle (0: boxes coincide; 0.5: its end)'),
+    'density': SweepAxis('num_sticks', 'sticks per image (the training range is 4-8)'),
+    'width': SweepAxis('width', 'stick width in pixels'),
+    'length': SweepAxis('length', 'stick length range, as fractions of the image side'),
+}
+
+
+@dataclass(frozen=True)
 class SticksProfile:
     """The scattered-sticks experiment at one scale.
 
-    Both methods get the same training-time budget (``budget_seconds`` of training iterations) and
-    stop earlier when their validation SBD stops improving (``TrainSpec.patience``).
+    Each method trains for its iteration budget (``TrainSpec.max_iters``; budgets of one profile buy
+    each method the same training time on the reference machine, see ``budget_note``) and stops
+    earlier when its validation SBD stops improving (``TrainSpec.patience``). ``seeds`` are the
+    training seeds of one command; the data (``data_seed``) is the same for all of them.
     """
 
     data: SticksConfig
     splits: dict[str, int]
-    budget_seconds: float | None
-    ours: TrainSpec
-    maskrcnn: TrainSpec
-    # The occlusion ablation: test sets at these crossing fractions, ``sweep_test_size`` each.
-    sweep_crossing_fractions: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0)
+    methods: Mapping[str, TrainSpec]
+    budget_note: str
+    seeds: tuple[int, ...] = (0,)
+    # The occlusion ablation: one test set per level of each axis, ``sweep_test_size`` images each.
+    sweep_levels: Mapping[str, tuple] = MappingProxyType({})
     sweep_test_size: int = 100
     figure_images: int = 4
-    seed: int = 0
+    data_seed: int = 0
     notes: str = ''
 
 
@@ -51,41 +79,75 @@ class SticksProfile:
 _CPU_STICKS = SticksConfig(image_size=128, num_sticks=(4, 8), width=6, outline=1,
                            min_visible_area=40, crossing_fraction=0.5)
 _CPU_SPLITS = {'train': 1000, 'val': 100, 'test': 200}
+_CPU_SWEEPS = MappingProxyType({
+    'crossing_fraction': (0.0, 0.25, 0.5, 0.75, 1.0),
+    'crossing_position': ((0.0, 0.05), (0.15, 0.2), (0.3, 0.35), (0.45, 0.5)),
+    'density': ((2, 3), (4, 5), (6, 8), (10, 12), (14, 16)),
+    'width': (4, 6, 8, 10),
+    'length': ((0.15, 0.25), (0.25, 0.5), (0.5, 0.75)),
+})
+# Measured by `python -m reproduce.benchmarks.sticks_budget` (results/benchmarks/
+# sticks_budget.json): iterations that take each method 15 minutes of training on the reference
+# machine (2 cores, quiet), rounded down to its validation interval.
+_CPU_BUDGET_NOTE = ('15 minutes of training per method on the reference machine (AMD EPYC, 2 '
+                    'cores, quiet), as iterations: results/benchmarks/sticks_budget.json')
+_OURS_15_MIN, _MASKRCNN_15_MIN = 3600, 800
 
 STICKS_PROFILES = {
     'smoke': SticksProfile(
         data=SticksConfig(image_size=64, num_sticks=(2, 4), width=6, outline=1,
                           min_visible_area=30, crossing_fraction=0.5),
         splits={'train': 16, 'val': 4, 'test': 4},
-        budget_seconds=30,
-        ours=TrainSpec(batch_size=4, max_iters=12, val_interval=6, num_workers=0),
-        maskrcnn=TrainSpec(batch_size=2, max_iters=4, val_interval=2, num_workers=0),
-        sweep_crossing_fractions=(0.0, 0.5, 1.0, 0.25),
+        methods=MappingProxyType({
+            'ours': TrainSpec(batch_size=4, max_iters=12, val_interval=6, num_workers=0),
+            'maskrcnn': TrainSpec(batch_size=2, max_iters=4, val_interval=2, num_workers=0)}),
+        budget_note='a few iterations: a plumbing check',
+        sweep_levels=MappingProxyType({
+            'crossing_fraction': (0.0, 0.5, 1.0, 0.25),
+            'crossing_position': ((0.0, 0.05), (0.45, 0.5)),
+            'density': ((2, 2), (5, 6)),
+            'width': (4, 8),
+            'length': ((0.15, 0.25), (0.5, 0.75))}),
         sweep_test_size=3,
         figure_images=2,
         notes='Plumbing check for the tests: numbers mean nothing.'),
     'default': SticksProfile(
         data=_CPU_STICKS,
         splits=_CPU_SPLITS,
-        budget_seconds=15 * 60,
-        ours=TrainSpec(batch_size=8, max_iters=20000, val_interval=200),
-        maskrcnn=TrainSpec(batch_size=4, max_iters=20000, val_interval=100),
-        notes='CPU-sized: 128x128 images, at most 15 minutes of training per method on 2 cores.'),
+        methods=MappingProxyType({
+            'ours': TrainSpec(batch_size=8, max_iters=_OURS_15_MIN, val_interval=200),
+            'maskrcnn': TrainSpec(batch_size=4, max_iters=_MASKRCNN_15_MIN, val_interval=100)}),
+        budget_note=_CPU_BUDGET_NOTE,
+        sweep_levels=_CPU_SWEEPS,
+        notes='CPU-sized: 128x128 images, 15 minutes of training per method on 2 cores.'),
     'long': SticksProfile(
         data=_CPU_STICKS,
         splits=_CPU_SPLITS,
-        budget_seconds=60 * 60,
-        ours=TrainSpec(batch_size=8, max_iters=20000, val_interval=200, patience=8),
-        maskrcnn=TrainSpec(batch_size=4, max_iters=20000, val_interval=100, patience=8),
-        notes='The default data with 4x the training budget (60 minutes per method on 2 cores) '
-              'and twice the patience: does the gap close when Mask R-CNN trains to a plateau?'),
+        methods=MappingProxyType({
+            'ours': TrainSpec(batch_size=8, max_iters=4 * _OURS_15_MIN, val_interval=200,
+                              patience=8),
+            'maskrcnn': TrainSpec(batch_size=4, max_iters=4 * _MASKRCNN_15_MIN, val_interval=100,
+                                  patience=8)}),
+        budget_note='4x the default budgets: 60 minutes per method on the reference machine',
+        sweep_levels=_CPU_SWEEPS,
+        notes='The default data with 4x the training budget and twice the patience: does the gap '
+              'close when Mask R-CNN trains to a plateau?'),
     'paper': SticksProfile(
         data=SticksConfig(image_size=256, num_sticks=(8, 12), crossing_fraction=0.5),
         splits={'train': 10000, 'val': 500, 'test': 1000},
-        budget_seconds=None,
-        ours=TrainSpec(batch_size=16, max_iters=40000, val_interval=2000, patience=5, num_workers=4),
-        maskrcnn=TrainSpec(batch_size=8, max_iters=40000, val_interval=2000, patience=5,
-                           num_workers=4),
+        methods=MappingProxyType({
+            'ours': TrainSpec(batch_size=16, max_iters=40000, val_interval=2000, patience=5,
+                              num_workers=4),
+            'maskrcnn': TrainSpec(batch_size=8, max_iters=40000, val_interval=2000, patience=5,
+                                  num_workers=4)}),
+        budget_note='40k iterations each, early stopping decides (a GPU job)',
+        seeds=(0, 1, 2),
+        sweep_levels=MappingProxyType({
+            'crossing_fraction': (0.0, 0.25, 0.5, 0.75, 1.0),
+            'crossing_position': ((0.0, 0.05), (0.15, 0.2), (0.3, 0.35), (0.45, 0.5)),
+            'density': ((4, 6), (8, 12), (16, 20), (24, 28)),
+            'width': (8, 13, 18),
+            'length': ((0.15, 0.25), (0.25, 0.5), (0.5, 0.75))}),
         sweep_test_size=500,
         figure_images=6,
         notes="GPU-sized: the figure's 256x256 images with 8-12 sticks; early stopping only."),

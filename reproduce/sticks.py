@@ -1,60 +1,145 @@
-"""Scattered sticks: the paper's occlusion claim, ours against Mask R-CNN on the same images.
+"""Scattered sticks: the paper's occlusion claim, ours against box-based detection on the same images.
 
-Stages (each skipped when finished; training resumes from its checkpoints):
-generate -> train_ours -> train_maskrcnn -> evaluate_ours -> evaluate_maskrcnn; then the
-tables and figures are redrawn from the stage records on every run.
-Writes ``results/sticks/``: summary.csv / summary.md (one row per method), per_image.csv,
-curves.csv, examples/ (the figure's images), provenance.json, and the figures.
+Stages (each skipped when finished with the same inputs; training resumes from its checkpoints):
+``generate``, then per training seed and method ``train_<method>_seed<S>`` and
+``evaluate_<method>_seed<S>_test``; the tables are then rewritten from the stage records and the
+kept predictions on every run. Budgets are iteration counts, so the same command gives the same
+numbers on any machine (timing columns aside).
+
+Writes ``results/sticks/`` (the default profile and seed 0; other profiles and seed sets get their
+own folder): summary.csv (per method: mean and std over seeds, 95 % bootstrap intervals over test
+images), seeds.csv (per method and seed), differences.csv (each baseline minus ours, paired),
+per_image.csv, curves.csv, examples/, provenance.json, summary.md and the figures.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import shutil
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pandas as pd
-import torch
 
+from discseg.evaluation.mask_ap import EncodedInstances
+from discseg.evaluation.occluded_separated import occluded_separated_recall
+from discseg.evaluation.resampling import (average_precision, bootstrap_indices, image_matches,
+                                           percentile_interval)
+from discseg.fileio import write_atomic
 from discseg.synthetic.sticks import write_dataset
 
 from .profiles import STICKS_PROFILES, SticksProfile, TrainSpec
 from .runner import load_config, select_device, train
-from .stages import Stages, log, write_atomic
+from .stages import Stages, data_identity, digest, log, warn_if_busy
 
-OURS_CONFIG = Path('reproduce/configs/sticks/discseg_unet_sticks.py')
-MASKRCNN_CONFIG = Path('baselines/maskrcnn/configs/mask-rcnn_r18_fpn_sticks.py')
-METHODS = {'ours': OURS_CONFIG, 'maskrcnn': MASKRCNN_CONFIG}
-METHOD_NAMES = {'ours': 'Discriminative loss (ours)', 'maskrcnn': 'Mask R-CNN (R-18 FPN)'}
 SELECTION_METRIC = 'sbd'
 MIN_IMPROVEMENT = 0.001  # of the selection metric, to count as improving
+BOOTSTRAP_RESAMPLES = 1000
+BOOTSTRAP_SEED = 0
+INTERVAL_METRICS = ('sbd', 'abs_dic', 'mask_ap', 'mask_ap50')
+
+
+@dataclass(frozen=True)
+class Method:
+    config: Path
+    name: str
+
+
+METHODS = {
+    'ours': Method(Path('reproduce/configs/sticks/discseg_unet_sticks.py'),
+                   'Discriminative loss (ours)'),
+    'maskrcnn': Method(Path('baselines/maskrcnn/configs/mask-rcnn_r18_fpn_sticks.py'),
+                       'Mask R-CNN (R-18 FPN)'),
+}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--profile', choices=sorted(STICKS_PROFILES), default='default')
     parser.add_argument('--device', default='auto', help="'auto' (a GPU when present), 'cpu' or 'cuda'")
+    parser.add_argument('--seeds', type=int, nargs='+', default=None,
+                        help="training seeds (default: the profile's); the data stays the same")
+    parser.add_argument('--methods', nargs='+', choices=sorted(METHODS), default=None,
+                        help="methods to train and compare (default: the profile's)")
     parser.add_argument('--data-dir', type=Path, default=Path('data/sticks'))
     parser.add_argument('--work-dir', type=Path, default=Path('work_dirs/sticks'))
     parser.add_argument('--results', type=Path, default=None,
-                        help='default: results/sticks (default profile) or results/sticks-<profile>')
+                        help='default: results/sticks[-<profile>][-seeds-<S>-...]')
 
 
-def results_dir(args: argparse.Namespace) -> Path:
-    if args.results is not None:
-        return args.results
-    return Path('results/sticks' if args.profile == 'default' else f'results/sticks-{args.profile}')
+class SticksExperiment:
+    """The paths, profile, seeds and methods of one invocation, and the stages they run."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.profile: SticksProfile = STICKS_PROFILES[args.profile]
+        self.seeds = tuple(args.seeds) if args.seeds else self.profile.seeds
+        self.methods = tuple(args.methods or self.profile.methods)
+        unknown = [m for m in self.methods if m not in self.profile.methods]
+        if unknown:
+            raise SystemExit(f'profile {args.profile!r} has no budget for {unknown}; it has '
+                             f'{sorted(self.profile.methods)}')
+        self.data_root = args.data_dir / args.profile
+        self.work_dir = args.work_dir / args.profile
+        self.stages = Stages(self.work_dir)
+        self.out = args.results or self.default_results()
+
+    def default_results(self) -> Path:
+        name = 'sticks' if self.args.profile == 'default' else f'sticks-{self.args.profile}'
+        if self.seeds != (0,):
+            name += '-seeds-' + '-'.join(map(str, self.seeds))
+        return Path('results') / name
+
+    def spec(self, method: str) -> TrainSpec:
+        return self.profile.methods[method]
+
+    def method_dir(self, method: str, seed: int) -> Path:
+        return self.work_dir / f'seed-{seed}' / method
+
+    def config(self, method: str, seed: int, test_root: Path | None = None):
+        spec = self.spec(method)
+        cfg = load_config(METHODS[method].config, work_dir=self.method_dir(method, seed),
+                          data_root=self.data_root, seed=seed, num_workers=spec.num_workers,
+                          options=training_options(spec))
+        if test_root is not None:
+            cfg.test_dataloader.dataset.data_root = str(test_root)
+        return cfg
+
+    # --- stages -------------------------------------------------------------------------------
+    def generate(self, name: str, root: Path, config, sizes: dict[str, int], seed: int) -> None:
+        self.stages.run(name, lambda: write_dataset(root, config, sizes, seed=seed) or
+                        {'data_root': str(root)},
+                        inputs={'root': root, 'config': config, 'sizes': sizes, 'seed': seed})
+
+    def train(self, method: str, seed: int) -> dict:
+        cfg = self.config(method, seed)
+        return self.stages.run(
+            f'train_{method}_seed{seed}', lambda: train(cfg).as_dict(),
+            inputs={'config': digest(cfg.to_dict()), 'data': data_identity(self.data_root),
+                    'spec': self.spec(method), 'seed': seed})['output']
+
+    def evaluate(self, method: str, seed: int, test_set: str, test_root: Path) -> dict:
+        """Predict ``test_root``'s test split with the best checkpoint; keep every prediction."""
+        trained = self.train(method, seed)
+        out = self.method_dir(method, seed) / 'eval' / test_set
+        keep = self.profile.figure_images if test_set == 'test' else 0
+        return self.stages.run(
+            f'evaluate_{method}_seed{seed}_{test_set}',
+            lambda: evaluate_stage(self.config(method, seed, test_root), trained['best_checkpoint'],
+                                   out, keep),
+            inputs={'checkpoint': trained['best_checkpoint'], 'iteration': trained['iterations'],
+                    'test_data': data_identity(test_root)})['output']
+
+    def test_set(self, test_set: str, test_root: Path) -> dict[tuple[str, int], dict]:
+        """Every method and seed evaluated on ``test_root``: their stage outputs."""
+        return {(method, seed): self.evaluate(method, seed, test_set, test_root)
+                for seed in self.seeds for method in self.methods}
 
 
-def training_options(spec: TrainSpec, budget_seconds: float | None) -> dict:
-    """The mmengine options that give both methods the same stopping rules."""
+def training_options(spec: TrainSpec) -> dict:
+    """The mmengine options that give every method the same stopping rules."""
     # min_delta: mmengine's default (0.1) would call a gain of 0.09 SBD "no improvement".
-    hooks = [dict(type='EarlyStoppingHook', monitor=SELECTION_METRIC, rule='greater',
-                  patience=spec.patience, min_delta=MIN_IMPROVEMENT)]
-    if budget_seconds is not None:
-        hooks.append(dict(type='TrainingBudgetHook', seconds=budget_seconds))
     return {
         'train_dataloader.batch_size': spec.batch_size,
         'train_cfg.max_iters': spec.max_iters,
@@ -63,139 +148,196 @@ def training_options(spec: TrainSpec, budget_seconds: float | None) -> dict:
         'default_hooks.checkpoint.save_best': SELECTION_METRIC,
         'default_hooks.checkpoint.rule': 'greater',
         'default_hooks.logger.interval': max(1, min(50, spec.val_interval // 4)),
-        'custom_hooks': hooks,
+        'custom_hooks': [dict(type='ResumableEarlyStoppingHook', monitor=SELECTION_METRIC,
+                              rule='greater', patience=spec.patience, min_delta=MIN_IMPROVEMENT)],
     }
 
 
-def method_config(method: str, profile: SticksProfile, data_root: Path, work_dir: Path,
-                  test_root: Path | None = None):
-    spec = profile.ours if method == 'ours' else profile.maskrcnn
-    cfg = load_config(METHODS[method], work_dir=work_dir / method, data_root=data_root,
-                      seed=profile.seed, num_workers=spec.num_workers,
-                      options=training_options(spec, profile.budget_seconds))
-    if test_root is not None:
-        cfg.test_dataloader.dataset.data_root = str(test_root)
-    return cfg
-
-
-def train_stage(method: str, profile: SticksProfile, data_root: Path, work_dir: Path) -> dict:
-    spec = profile.ours if method == 'ours' else profile.maskrcnn
-    best = train(method_config(method, profile, data_root, work_dir))
-    last = Path((work_dir / method / 'last_checkpoint').read_text().strip())
-    state = torch.load(last, map_location='cpu', weights_only=True)
-    iterations = int(state['meta']['iter'])
-    return {
-        'best_checkpoint': str(best),
-        'iterations': iterations,
-        'images_seen': iterations * spec.batch_size,
-        'train_seconds': state['message_hub']['runtime_info'].get('train_seconds'),
-        'budget_seconds': profile.budget_seconds,
-        'stopped_by': 'iteration cap' if iterations >= spec.max_iters else 'early stopping or budget',
-    }
-
-
-def evaluate_stage(method: str, profile: SticksProfile, data_root: Path, work_dir: Path,
-                   out: Path, test_root: Path | None = None, keep: int = 0) -> dict:
+def evaluate_stage(cfg, checkpoint: str, out: Path, keep: int) -> dict:
+    """Scores, timings and (in ``out``) every prediction and the first ``keep`` instance maps."""
     from .evaluate import predict_and_score, predicted_instance_map
 
-    best = Stages(work_dir).record(f'train_{method}')['output']['best_checkpoint']
-    cfg = method_config(method, profile, data_root, work_dir, test_root)
-    result = predict_and_score(cfg, Path(best), keep=keep)
+    result = predict_and_score(cfg, Path(checkpoint), keep=keep)
+    names = [Path(image['img_path']).name for image in result['per_image']]
+    predictions = {name: encoded.to_json() for name, encoded in zip(names, result.pop('predictions'))}
+    write_atomic(out / 'predictions.json', json.dumps(predictions) + '\n')
     for sample in result.pop('samples'):
-        name = Path(sample.img_path).name
-        path = out / 'examples' / method / name
+        path = out / 'examples' / Path(sample.img_path).name
         path.parent.mkdir(parents=True, exist_ok=True)
         cv2.imwrite(str(path), predicted_instance_map(sample).astype(np.uint16))
-    return result
+    for image in result['per_image']:
+        image['file_name'] = Path(image.pop('img_path')).name
+    return {**result, 'predictions': str(out / 'predictions.json')}
 
 
-def copy_example_inputs(data_root: Path, out: Path, count: int) -> None:
-    for kind, folder in (('input', 'images'), ('ground_truth', 'instances')):
-        target = out / 'examples' / kind
-        target.mkdir(parents=True, exist_ok=True)
-        for path in sorted((data_root / folder / 'test').glob('*.png'))[:count]:
-            shutil.copyfile(path, target / path.name)
+# --- tables -----------------------------------------------------------------------------------
+def read_predictions(path: str) -> dict[str, EncodedInstances]:
+    return {name: EncodedInstances.from_json(data)
+            for name, data in json.loads(Path(path).read_text()).items()}
 
 
-def training_curves(work_dir: Path, method: str) -> pd.DataFrame:
-    """Every scalar mmengine logged for a method, across resumed runs, in long format."""
+def score_test_set(evaluated: dict[tuple[str, int], dict], test_root: Path,
+                   ground_truth: dict[str, EncodedInstances] | None = None) -> dict:
+    """Per method: per-seed metrics (with occluded / separated recall), and the paired bootstrap
+    over test images of every interval metric, for each method and each baseline minus ours."""
+    per_image = pd.concat([pd.DataFrame(out['per_image']).assign(method=method, seed=seed)
+                           for (method, seed), out in evaluated.items()])
+    names = sorted(per_image.file_name.unique())
+    indices = bootstrap_indices(len(names), BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED)
+    annotations = test_root / 'annotations'
+    seeds, samples = [], {}
+    gt = ground_truth_of(test_root, names)
+    for (method, seed), out in evaluated.items():
+        predictions = read_predictions(out['predictions'])
+        ordered = [predictions[name] for name in names]
+        matches = image_matches(ordered, gt)
+        recall = occluded_separated_recall(ordered, names, annotations / 'test.json',
+                                           annotations / 'test_occluded.json',
+                                           annotations / 'test_separated.json')
+        seeds.append({'method': method, 'seed': seed, **out['metrics'], **recall,
+                      'network_ms': out['network_ms'], 'postprocess_ms': out['postprocess_ms']})
+        images = per_image[(per_image.method == method) & (per_image.seed == seed)]
+        images = images.set_index('file_name').loc[names]
+        draws = {
+            'sbd': images.sbd.to_numpy()[indices].mean(axis=1),
+            'abs_dic': np.abs(images.dic.to_numpy())[indices].mean(axis=1),
+        }
+        ap = np.array([average_precision(matches, row) for row in indices])
+        draws['mask_ap'], draws['mask_ap50'] = ap[:, 0], ap[:, 1]
+        for metric, values in draws.items():
+            samples.setdefault((method, metric), []).append(values)
+    # The statistic of a resample: the mean over seeds of each seed's score on those images.
+    mean_draws = {key: np.mean(values, axis=0) for key, values in samples.items()}
+    return {'seeds': pd.DataFrame(seeds), 'draws': mean_draws, 'per_image': per_image}
+
+
+def ground_truth_of(test_root: Path, names: list[str]) -> list[EncodedInstances]:
+    from discseg.evaluation.mask_ap import encode_instances
+
+    maps = [cv2.imread(str(test_root / 'instances' / 'test' / name), cv2.IMREAD_UNCHANGED)
+            for name in names]
+    return [encode_instances(instance_map) for instance_map in maps]
+
+
+def aggregate(scored: dict, methods: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per method: mean and std over seeds, and the 95 % interval over images; per baseline: the
+    paired difference to ours with its interval and whether the interval excludes 0."""
+    seeds, draws = scored['seeds'], scored['draws']
     rows = []
-    for scalars in sorted((work_dir / method).glob('*/vis_data/scalars.json')):
+    for method in methods:
+        group = seeds[seeds.method == method]
+        row = {'method': method, 'name': METHODS[method].name, 'seeds': len(group)}
+        for column in group.columns.drop(['method', 'seed']):
+            values = pd.to_numeric(group[column], errors='coerce')
+            row[column] = values.mean()
+            row[f'{column}_std'] = values.std(ddof=1) if len(group) > 1 else float('nan')
+        for metric in INTERVAL_METRICS:
+            row[f'{metric}_ci_low'], row[f'{metric}_ci_high'] = percentile_interval(
+                draws[(method, metric)])
+        rows.append(row)
+    differences = []
+    for method in methods:
+        if method == 'ours' or 'ours' not in methods:
+            continue
+        for metric in INTERVAL_METRICS:
+            delta = draws[(method, metric)] - draws[('ours', metric)]
+            low, high = percentile_interval(delta)
+            point = (seeds[seeds.method == method][metric].mean()
+                     - seeds[seeds.method == 'ours'][metric].mean())
+            differences.append({'method': method, 'metric': metric, 'minus_ours': point,
+                                'ci_low': low, 'ci_high': high,
+                                'significant': bool(low > 0 or high < 0)})
+    return pd.DataFrame(rows), pd.DataFrame(differences)
+
+
+def training_curves(work_dir: Path, method: str, seed: int) -> pd.DataFrame:
+    """Every scalar mmengine logged for a method, in long format; after a resume, each step's
+    value is the one of the latest run (the rolled-back iterations are logged twice)."""
+    rows = []
+    for run, scalars in enumerate(sorted(work_dir.glob('*/vis_data/scalars.json'))):
         for line in scalars.read_text().splitlines():
             record = json.loads(line)
             step = record.pop('step')
-            rows += [{'method': method, 'step': step, 'key': key, 'value': value}
+            kind = 'val' if 'sbd' in record else 'train'
+            rows += [{'method': method, 'seed': seed, 'step': step, 'key': key, 'value': value,
+                      'kind': kind, 'run': run}
                      for key, value in record.items() if isinstance(value, (int, float))]
-    return pd.DataFrame(rows, columns=['method', 'step', 'key', 'value'])
+    frame = pd.DataFrame(rows, columns=['method', 'seed', 'step', 'key', 'value', 'kind', 'run'])
+    frame = frame.drop_duplicates(['step', 'key', 'kind'], keep='last')
+    return frame.drop(columns=['kind', 'run']).sort_values(['key', 'step'], kind='stable')
 
 
-def summarise(stages: Stages, profile: SticksProfile, data_root: Path, work_dir: Path, out: Path,
-              args: argparse.Namespace) -> None:
-    """Write the summary, per-image and curve tables and the provenance from the stage records."""
-    rows, per_image = [], []
-    occlusion = pd.read_csv(data_root / 'occlusion' / 'test.csv')
-    for method in METHODS:
-        trained = stages.record(f'train_{method}')['output']
-        evaluated = stages.record(f'evaluate_{method}')['output']
-        metrics = evaluated['metrics']
-        network, post = evaluated['network_ms'], evaluated['postprocess_ms']
-        rows.append({
-            'method': method,
-            'name': METHOD_NAMES[method],
-            'sbd': metrics['sbd'],
-            'abs_dic': metrics['abs_dic'],
-            'dic': metrics['dic'],
-            'fg_dice': metrics['fg_dice'],
-            'mask_ap': metrics['mask_ap'],
-            'mask_ap50': metrics['mask_ap50'],
-            'infer_ms_per_image': network + (post or 0.0),
-            'network_ms': network,
-            'postprocess_ms': post,
-            'train_seconds': trained['train_seconds'],
-            'iterations': trained['iterations'],
-            'images_seen': trained['images_seen'],
-        })
-        frame = pd.DataFrame(evaluated['per_image'])
-        frame['file_name'] = frame.pop('img_path').map(lambda p: Path(p).name)
-        per_image.append(frame.assign(method=method).merge(occlusion, on='file_name'))
-    summary = pd.DataFrame(rows)
+def copy_examples(experiment: SticksExperiment) -> None:
+    """The figure's inputs, ground truths and each method's first-seed predictions."""
+    out, count = experiment.out / 'examples', experiment.profile.figure_images
+    for kind, folder in (('input', 'images'), ('ground_truth', 'instances')):
+        (out / kind).mkdir(parents=True, exist_ok=True)
+        for path in sorted((experiment.data_root / folder / 'test').glob('*.png'))[:count]:
+            shutil.copyfile(path, out / kind / path.name)
+    for method in experiment.methods:
+        source = experiment.method_dir(method, experiment.seeds[0]) / 'eval' / 'test' / 'examples'
+        (out / method).mkdir(parents=True, exist_ok=True)
+        for path in sorted(source.glob('*.png')):
+            shutil.copyfile(path, out / method / path.name)
+
+
+def summarise(experiment: SticksExperiment, evaluated: dict) -> None:
+    """Write the tables, the per-image scores, the curves and the provenance."""
+    out, profile = experiment.out, experiment.profile
+    scored = score_test_set(evaluated, experiment.data_root)
+    summary, differences = aggregate(scored, experiment.methods)
+    seeds = scored['seeds']
+    for column in ('iterations', 'train_seconds', 'best_iteration', 'stopped_by'):
+        seeds[column] = [experiment.stages.record(f'train_{m}_seed{s}')['output'][column]
+                         for m, s in zip(seeds.method, seeds.seed)]
+    seeds['images_seen'] = [it * experiment.spec(m).batch_size
+                            for m, it in zip(seeds.method, seeds.iterations)]
+    seeds['iterations_per_second'] = seeds.iterations / seeds.train_seconds
+    summary = summary.merge(seeds.groupby('method', as_index=False)[
+        ['iterations', 'images_seen', 'train_seconds']].mean(), on='method')
+    occlusion = pd.read_csv(experiment.data_root / 'occlusion' / 'test.csv')
+    per_image = scored['per_image'].merge(occlusion, on='file_name')
     write_atomic(out / 'summary.csv', summary.to_csv(index=False, float_format='%.4f'))
-    write_atomic(out / 'per_image.csv', pd.concat(per_image).to_csv(index=False, float_format='%.4f'))
-    curves = pd.concat([training_curves(work_dir, method) for method in METHODS])
+    write_atomic(out / 'seeds.csv', seeds.to_csv(index=False, float_format='%.4f'))
+    write_atomic(out / 'differences.csv', differences.to_csv(index=False, float_format='%.4f'))
+    write_atomic(out / 'per_image.csv', per_image.to_csv(index=False, float_format='%.4f'))
+    curves = pd.concat([training_curves(experiment.method_dir(m, s), m, s)
+                        for s in experiment.seeds for m in experiment.methods])
     write_atomic(out / 'curves.csv', curves.to_csv(index=False))
-    stages.write_provenance(out / 'provenance.json', {
-        'command': f'python -m reproduce sticks --profile {args.profile} --device {args.device}',
-        'profile': args.profile,
+    copy_examples(experiment)
+    experiment.stages.write_provenance(out / 'provenance.json', {
+        'profile': experiment.args.profile,
         'profile_settings': asdict(profile),
-        'data_root': str(data_root),
-        'seeds': {'data': profile.seed, 'training': profile.seed, 'clustering': 0},
+        'methods': {m: {'config': str(METHODS[m].config), 'spec': asdict(experiment.spec(m))}
+                    for m in experiment.methods},
+        'data_root': str(experiment.data_root),
+        'seeds': {'data': profile.data_seed, 'training': list(experiment.seeds), 'clustering': 0,
+                  'bootstrap': BOOTSTRAP_SEED},
         'selection_metric': f'validation {SELECTION_METRIC}',
-        'budget': (f'{profile.budget_seconds:.0f} s of training iterations per method, and early '
-                   f'stopping on validation {SELECTION_METRIC}' if profile.budget_seconds else
-                   f'early stopping on validation {SELECTION_METRIC}'),
-    })
+        'budget': f'{profile.budget_note}; early stopping on validation {SELECTION_METRIC} '
+                  f'(gain of at least {MIN_IMPROVEMENT})',
+        'intervals': f'95 % percentile bootstrap over test images, {BOOTSTRAP_RESAMPLES} '
+                     'resamples, the same for every method and seed (paired)',
+    }, ['generate', *(f'{kind}_{m}_seed{s}{suffix}' for s in experiment.seeds
+                      for m in experiment.methods
+                      for kind, suffix in (('train', ''), ('evaluate', '_test')))])
 
 
-def run(args: argparse.Namespace) -> None:
-    select_device(args.device)
+def run(args: argparse.Namespace) -> SticksExperiment:
+    device = select_device(args.device)
+    warn_if_busy()
     import baselines.maskrcnn  # noqa: F401  (registers the baseline's components in mmdet)
-    import reproduce.hooks  # noqa: F401  (registers TrainingBudgetHook)
 
-    profile = STICKS_PROFILES[args.profile]
-    data_root = args.data_dir / args.profile
-    work_dir = args.work_dir / args.profile
-    out = results_dir(args)
-    stages = Stages(work_dir)
-    stages.run('generate', lambda: write_dataset(data_root, profile.data, profile.splits,
-                                                 seed=profile.seed) or {'data_root': str(data_root)})
-    for method in METHODS:
-        stages.run(f'train_{method}', lambda m=method: train_stage(m, profile, data_root, work_dir))
-    copy_example_inputs(data_root, out, profile.figure_images)
-    for method in METHODS:
-        stages.run(f'evaluate_{method}', lambda m=method: evaluate_stage(
-            m, profile, data_root, work_dir, out, keep=profile.figure_images))
-    summarise(stages, profile, data_root, work_dir, out, args)  # cheap: always from the records
+    experiment = SticksExperiment(args)
+    profile = experiment.profile
+    log(f'sticks, profile {args.profile}, seeds {list(experiment.seeds)}, methods '
+        f'{list(experiment.methods)}, on {device}')
+    experiment.generate('generate', experiment.data_root, profile.data, profile.splits,
+                        profile.data_seed)
+    evaluated = experiment.test_set('test', experiment.data_root)
+    summarise(experiment, evaluated)
     from paper_figures.sticks import draw_sticks_figures
-    draw_sticks_figures(out)
-    log(f'results in {out}')
-    print((out / 'summary.md').read_text())
+    draw_sticks_figures(experiment.out)
+    log(f'results in {experiment.out}')
+    print((experiment.out / 'summary.md').read_text())
+    return experiment
