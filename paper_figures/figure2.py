@@ -7,7 +7,9 @@ of ``L_var`` on the points farther than delta_v from their mean (pull) and of ``
 means closer than 2 delta_d to another mean (push), each term differentiated on its own by autograd
 through ``discseg``'s ``DiscriminativeLoss``. ``L_dist`` sees a point only through its mean
 (mu_c = sum x_i / N_c), so the force on a mean is the sum of its members' gradients. Arrow lengths
-are proportional to the gradient within each term (the two terms have separate scales).
+are proportional to the gradient within each term (the two terms have separate scales). A point
+just outside delta_v can point slightly outwards: it also moves its mean, which every other
+member pulls.
 """
 from __future__ import annotations
 
@@ -63,7 +65,8 @@ def loss_forces(points: np.ndarray, ids: np.ndarray, loss: DiscriminativeLoss) -
     means = members @ points / members.sum(1, keepdims=True)
     push = members @ push_on_points
     pulled = np.linalg.norm(points - means[ids - 1], axis=1) > loss.delta_v
-    gaps = np.linalg.norm(means[:, None] - means[None], axis=2) + np.diag(np.full(len(means), np.inf))
+    gaps = np.linalg.norm(means[:, None] - means[None], axis=2)
+    np.fill_diagonal(gaps, np.inf)
     pushed = (gaps < 2 * loss.delta_d).any(1)
     return Forces(points, ids, means, pull * pulled[:, None], push * pushed[:, None], pulled,
                   pushed)

@@ -34,6 +34,7 @@ STICKS_COMMANDS = {'sticks': ('bash reproduce/run.sh', 'bash reproduce/run.sh st
                    'sticks-long': ('python -m reproduce sticks --profile long',
                                    'python -m reproduce sticks-sweep --profile long')}
 NOT_IN_PAPER = '—'
+CITYSCAPES_DATA = 'the Cityscapes data and a GPU'
 
 
 class Status(str, Enum):
@@ -70,6 +71,10 @@ class Source:
     folder: Path | None
     status: Status
     how: str
+
+
+CITYSCAPES_WAITING = Source(None, Status.WAITING,
+                            f'waiting for {CITYSCAPES_DATA}: `{CITYSCAPES_COMMAND}`')
 
 
 # --------------------------------------------------------------------------- reading results
@@ -160,10 +165,10 @@ def table1(results: Path) -> Section:
                 for row in summary.itertuples()}
     paper_ours = [printed(value) for value in paper.TABLE1.rows['Ours']]
     for (method, mask), label, paper_row in (
-            (('ours', 'given_fg'), "Ours, challenge's fg masks", paper_ours),
-            (('ours', 'own_fg'), 'Ours, own foreground', [NOT_IN_PAPER] * 2),
-            (('maskrcnn', 'given_fg'), "Mask R-CNN, challenge's fg masks", [NOT_IN_PAPER] * 2),
-            (('maskrcnn', 'own_fg'), 'Mask R-CNN, own foreground', [NOT_IN_PAPER] * 2)):
+            (('ours', 'given_fg'), "Ours (challenge's fg masks)", paper_ours),
+            (('ours', 'own_fg'), 'Ours (own foreground)', [NOT_IN_PAPER] * 2),
+            (('maskrcnn', 'given_fg'), "Mask R-CNN (challenge's fg masks)", [NOT_IN_PAPER] * 2),
+            (('maskrcnn', 'own_fg'), 'Mask R-CNN (own foreground)', [NOT_IN_PAPER] * 2)):
         row_source = source if (method, mask) in ours or source.folder is None else Source(
             None, Status.WAITING, f'waiting: not in {source.folder}/summary.csv; `{CVPPP_COMMAND}`')
         rows.append((label, paper_row, ours.get((method, mask), [NOT_IN_PAPER] * 2), row_source))
@@ -177,20 +182,20 @@ def table1(results: Path) -> Section:
 def table2(results: Path) -> Section:
     section = Section(f'Table 2: {paper.TABLE2.caption} ({paper.TABLE2.where})')
     source = find_source(results, 'cityscapes', ('cityscapes-smoke',),
-                         'the Cityscapes data and a GPU', CITYSCAPES_COMMAND)
+                         CITYSCAPES_DATA, CITYSCAPES_COMMAND)
     ours = {}
     if source.folder is not None and (source.folder / 'table2.csv').exists():
-        table = read_csv(source.folder / 'table2.csv', ('method', *paper.TABLE2.columns))
-        ours = {row['method']: [percent(row[c]) for c in paper.TABLE2.columns]
+        columns = ('AP', 'AP50', 'AP100m', 'AP50m')  # the paper's AP0.5 is AP50 in our files
+        table = read_csv(source.folder / 'table2.csv', ('method', *columns))
+        ours = {row['method']: [percent(row[c]) for c in columns]
                 for row in table.to_dict('records')}
     rows = [(name, [printed(v) for v in values], [NOT_IN_PAPER] * 4, Status.OTHER)
             for name, values in paper.TABLE2.rows.items() if name not in ('Ours', 'Mask R-CNN')]
     for method, label, paper_name in (('ours', 'Ours (score 1.0, as the authors)', 'Ours'),
                                       ('ours_class_probability', 'Ours (class-probability score)',
                                        'Ours'),
-                                      ('maskrcnn', 'Mask R-CNN R50-FPN', 'Mask R-CNN')):
-        row_source = source if method in ours else Source(
-            None, Status.WAITING, f'waiting for the Cityscapes data and a GPU: `{CITYSCAPES_COMMAND}`')
+                                      ('maskrcnn', 'Mask R-CNN (R50-FPN, ours)', 'Mask R-CNN')):
+        row_source = source if method in ours else CITYSCAPES_WAITING
         rows.append((label, [printed(v) for v in paper.TABLE2.rows[paper_name]],
                      ours.get(method, [NOT_IN_PAPER] * 4), row_source))
     render_rows(section, 'Table 2', paper.TABLE2.columns, rows)
@@ -202,26 +207,26 @@ def table2(results: Path) -> Section:
 def table3(results: Path) -> Section:
     section = Section(f'Table 3: {paper.TABLE3.caption} ({paper.TABLE3.where})')
     source = find_source(results, 'cityscapes', ('cityscapes-smoke',),
-                         'the Cityscapes data and a GPU', CITYSCAPES_COMMAND)
+                         CITYSCAPES_DATA, CITYSCAPES_COMMAND)
     ours = {}
     if source.folder is not None and (source.folder / 'table3.csv').exists():
-        table = read_csv(source.folder / 'table3.csv', ('semantic_masks', 'clustering', 'AP', 'AP50'))
+        table = read_csv(source.folder / 'table3.csv',
+                         ('semantic_masks', 'clustering', 'AP', 'AP50'))
         ours = {(row.semantic_masks, row.clustering): [percent(row.AP), percent(row.AP50)]
                 for row in table.itertuples()}
     rows = []
-    for (masks, clustering), name in {('prediction', 'mean_shift'): 'resnet38 / mean-shift',
-                                      ('prediction', 'center_threshold'): 'resnet38 / center threshold',
-                                      ('ground_truth', 'mean_shift'): 'ground truth / mean-shift',
-                                      ('ground_truth', 'center_threshold'):
-                                          'ground truth / center threshold'}.items():
-        row_source = source if (masks, clustering) in ours else Source(
-            None, Status.WAITING, f'waiting for the Cityscapes data and a GPU: `{CITYSCAPES_COMMAND}`')
-        label = name.replace('resnet38', 'predicted (ours: the semantic branch)')
-        rows.append((label, [printed(v) for v in paper.TABLE3.rows[name]],
+    settings = {('prediction', 'mean_shift'): 'resnet38 / mean-shift',
+                ('prediction', 'center_threshold'): 'resnet38 / center threshold',
+                ('ground_truth', 'mean_shift'): 'ground truth / mean-shift',
+                ('ground_truth', 'center_threshold'): 'ground truth / center threshold'}
+    for (masks, clustering), name in settings.items():
+        row_source = source if (masks, clustering) in ours else CITYSCAPES_WAITING
+        rows.append((name, [printed(v) for v in paper.TABLE3.rows[name]],
                      ours.get((masks, clustering), [NOT_IN_PAPER] * 2), row_source))
     render_rows(section, 'Table 3', paper.TABLE3.columns, rows)
-    section.body += ['', 'Percent. The paper\'s predicted masks come from a separately trained '
-                     'ResNet-38; ours from the semantic branch of the same network.']
+    section.body += ['', 'Percent. resnet38: predicted semantic masks, in the paper from a '
+                     'separately trained ResNet-38, in ours from the semantic branch of the same '
+                     'network.']
     return section
 
 
@@ -233,16 +238,17 @@ def table4(results: Path) -> Section:
     rows = []
     for path in runs:
         record = json.loads(path.read_text())
-        how = (f'{Status.MEASURED.value} on {record["machine"]["cpu"]}, {record["machine"]["torch_threads"]} '
-               f'threads' + (f', GPU {record["machine"]["cuda"]}' if record['machine'].get('cuda')
-                             else '') + f': `{record["command"]}` (commit '
-               f'{str(record["machine"].get("commit", "?"))[:10]})')
+        machine = record['machine']
+        gpu = f', GPU {machine["cuda"]}' if machine.get('cuda') else ''
+        how = (f'{Status.MEASURED.value} on {machine["cpu"]}, {machine["torch_threads"]} threads'
+               f'{gpu}: `{record["command"]}` (commit {str(machine.get("commit", "?"))[:10]})')
         for row in record['rows']:
             paper_row = paper.TABLE4.rows.get(f'{row.get("paper_network")} {row["input"]}')
             paper_values = ([printed(paper_row[3], 2), printed(paper_row[2], 0),
                              printed(paper_row[4], 2)] if paper_row else [NOT_IN_PAPER] * 3)
-            rows.append((f'{row["network"]} (for {row.get("paper_network") or "?"}) {row["input"]}, '
-                         f'{row["device"]}', paper_values,
+            label = (f'{row["network"]} (for {row.get("paper_network") or "?"}) {row["input"]}, '
+                     f'{row["device"]}')
+            rows.append((label, paper_values,
                          [f'{row["parameters_M"]:.2f}', f'{row["fps"]:.2f}',
                           f'{row["memory_GB"]:.2f}'], Source(path, Status.MEASURED, how)))
     if not rows:
@@ -251,15 +257,15 @@ def table4(results: Path) -> Section:
         rows = [(name, [printed(v[3], 2), printed(v[2], 0), printed(v[4], 2)],
                  [NOT_IN_PAPER] * 3, waiting) for name, v in paper.TABLE4.rows.items()]
     render_rows(section, 'Table 4', speed_columns, rows)
-    section.body += ['', "The paper's fps and memory are on one Titan X; ours on the device named "
-                     'in each row (the CPU model and thread count, or the GPU). Parameters count the '
-                     'whole network that runs at test time (backbone and head). mmseg has none of '
-                     "the paper's networks: ERFNet stands in for ENet, ResNet-18/50/101-D8 for "
-                     'SegNet, Dilation and ResNet38.', '']
+    section.body += ['', "The paper's fps and memory are on one Titan X; ours on the device "
+                     'named in each row (the CPU model and thread count, or the GPU). Parameters '
+                     'count the whole network that runs at test time (backbone and head). mmseg '
+                     "has none of the paper's networks: ERFNet stands in for ENet, "
+                     'ResNet-18/50/101-D8 for SegNet, Dilation and ResNet38.', '']
 
     ap_columns = paper.TABLE4.columns[:2]
     source = find_source(results, 'cityscapes', ('cityscapes-smoke',),
-                         'the Cityscapes data and a GPU', CITYSCAPES_COMMAND)
+                         CITYSCAPES_DATA, CITYSCAPES_COMMAND)
     ours = {}
     if source.folder is not None and (source.folder / 'table4.csv').exists():
         table = read_csv(source.folder / 'table4.csv', ('network', 'paper_network', 'input',
@@ -285,7 +291,7 @@ def figures(results: Path, out_dir: Path) -> Section:
     """Figures 1-6: the paper's description, ours (redrawn from results/ where a drawer exists)."""
     section = Section('Figures 1-6')
     cityscapes = find_source(results, 'cityscapes', ('cityscapes-smoke',),
-                             'the Cityscapes data and a GPU', CITYSCAPES_COMMAND)
+                             CITYSCAPES_DATA, CITYSCAPES_COMMAND)
     if cityscapes.folder is not None and (cityscapes.folder / 'figure1.npz').exists():
         draw_figure1(cityscapes.folder)
         draw_figure6(cityscapes.folder)
@@ -300,14 +306,15 @@ def figures(results: Path, out_dir: Path) -> Section:
                f'`{FIGURE3_COMMAND} --image plantNNN_rgb.png --label plantNNN_label.png`'
                if synthetic else '')))
     else:
-        figure3_source = Source(None, Status.WAITING, f'waiting for its training: `{FIGURE3_COMMAND}`')
+        figure3_source = Source(None, Status.WAITING,
+                                f'waiting for its training: `{FIGURE3_COMMAND}`')
     cvppp = find_source(results, 'cvppp', ('cvppp-demo', 'cvppp-demo-smoke'),
                         'the CVPPP A1 data', CVPPP_COMMAND)
     sticks = find_source(results, 'sticks', (), 'the sticks run', STICKS_COMMANDS['sticks'][0])
     drawn = {
         1: (cityscapes, cityscapes.folder and cityscapes.folder / 'figure1.png'),
-        2: (Source(out_dir, Status.MEASURED, f'{Status.MEASURED.value}: drawn from the gradients of '
-                   'DiscriminativeLoss by `python -m paper_figures` (no data needed)'),
+        2: (Source(out_dir, Status.MEASURED, f'{Status.MEASURED.value}: drawn from the '
+                   'gradients of DiscriminativeLoss by `python -m paper_figures` (no data needed)'),
             draw_figure2(out_dir / 'figure2.png')),
         3: (figure3_source, figure3 / FIGURE3),
         4: (sticks, sticks.folder and sticks.folder / 'figure4_sticks.png'),

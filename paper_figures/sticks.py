@@ -61,11 +61,13 @@ def draw_sweep(results: Path) -> Path:
 
 
 # (column, header, format) of each table, in order; columns a results file lacks are left out.
-SUMMARY_COLUMNS = (('name', 'method', '{}'), ('seeds', 'seeds', '{:.0f}'), ('sbd', 'SBD', '{:.3f}'),
-                   ('abs_dic', 'abs DiC', '{:.2f}'), ('mask_ap', 'mask AP', '{:.3f}'),
-                   ('mask_ap50', 'mask AP50', '{:.3f}'), ('network_ms', 'network ms/img', '{:.1f}'),
+SUMMARY_COLUMNS = (('name', 'method', '{}'), ('seeds', 'seeds', '{:.0f}'),
+                   ('sbd', 'SBD', '{:.3f}'), ('abs_dic', 'abs DiC', '{:.2f}'),
+                   ('mask_ap', 'mask AP', '{:.3f}'), ('mask_ap50', 'mask AP50', '{:.3f}'),
+                   ('network_ms', 'network ms/img', '{:.1f}'),
                    ('postprocess_ms', 'post-processing ms/img', '{:.1f}'),
-                   ('train_seconds', 'training s', '{:.0f}'), ('images_seen', 'images seen', '{:.0f}'))
+                   ('train_seconds', 'training s', '{:.0f}'),
+                   ('images_seen', 'images seen', '{:.0f}'))
 SWEEP_COLUMNS = (('crossing_fraction', 'crossing fraction', '{:.2f}'),
                  ('hidden_fraction', 'hidden fraction', '{:.3f}'),
                  ('mean_box_iou', 'mean box IoU', '{:.3f}'), ('method', 'method', '{}'),

@@ -129,7 +129,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument('--networks', nargs='+', choices=list(TABLE4_NETWORKS),
                         default=list(TABLE4_NETWORKS))
     parser.add_argument('--out', type=Path, default=None,
-                        help='default: results/table4/cuda.json on a GPU, else results/table4/cpu.json')
+                        help='default: results/table4/cuda.json on a GPU, else '
+                             'results/table4/cpu.json')
     args = parser.parse_args(argv)
     sizes = tuple(tuple(int(v) for v in size.split('x')) for size in args.sizes)
     out = args.out or Path('results/table4') / ('cuda.json' if torch.cuda.is_available()
