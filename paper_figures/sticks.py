@@ -60,31 +60,59 @@ def draw_sweep(results: Path) -> Path:
     return save_figure(figure, results / 'sweep.png')
 
 
+# (column, header, format) of each table, in order; columns a results file lacks are left out.
+SUMMARY_COLUMNS = (('name', 'method', '{}'), ('seeds', 'seeds', '{:.0f}'),
+                   ('sbd', 'SBD', '{:.3f}'), ('abs_dic', 'abs DiC', '{:.2f}'),
+                   ('mask_ap', 'mask AP', '{:.3f}'), ('mask_ap50', 'mask AP50', '{:.3f}'),
+                   ('network_ms', 'network ms/img', '{:.1f}'),
+                   ('postprocess_ms', 'post-processing ms/img', '{:.1f}'),
+                   ('train_seconds', 'training s', '{:.0f}'),
+                   ('images_seen', 'images seen', '{:.0f}'))
+SWEEP_COLUMNS = (('crossing_fraction', 'crossing fraction', '{:.2f}'),
+                 ('hidden_fraction', 'hidden fraction', '{:.3f}'),
+                 ('mean_box_iou', 'mean box IoU', '{:.3f}'), ('method', 'method', '{}'),
+                 ('seeds', 'seeds', '{:.0f}'), ('sbd', 'SBD', '{:.3f}'),
+                 ('abs_dic', 'abs DiC', '{:.2f}'), ('mask_ap', 'mask AP', '{:.3f}'),
+                 ('mask_ap50', 'mask AP50', '{:.3f}'))
+# Empty cells: Mask R-CNN's post-processing is inside its network time.
+EMPTY = {'postprocess_ms': 'in network'}
+
+
+def format_value(row: pd.Series, column: str, fmt: str) -> str:
+    """``row[column]`` with its interval when the file has one: ``[low, high]`` from
+    ``<column>_ci_low`` / ``_ci_high``, else ``± <column>_std``."""
+    value = row[column]
+    if pd.isna(value):
+        return EMPTY.get(column, '-')
+    text = fmt.format(value)
+    if f'{column}_ci_low' in row and f'{column}_ci_high' in row:
+        text += f' [{fmt.format(row[f"{column}_ci_low"])}, {fmt.format(row[f"{column}_ci_high"])}]'
+    elif f'{column}_std' in row:
+        text += f' ± {fmt.format(row[f"{column}_std"])}'
+    return text
+
+
+def markdown_table(table: pd.DataFrame, columns: tuple[tuple[str, str, str], ...]) -> str:
+    """The rows of ``table`` under the ``columns`` it has (intervals beside their values)."""
+    shown = [(column, header, fmt) for column, header, fmt in columns if column in table.columns]
+    lines = ['| ' + ' | '.join(header for _, header, _ in shown) + ' |',
+             '|' + '---|' * len(shown)]
+    lines += ['| ' + ' | '.join(format_value(row, column, fmt) for column, _, fmt in shown) + ' |'
+              for _, row in table.iterrows()]
+    return '\n'.join(lines) + '\n'
+
+
 def summary_table(results: Path) -> str:
     """The Markdown table of summary.csv; the paper reports no numbers for this experiment."""
-    summary = pd.read_csv(results / 'summary.csv')
-    header = ('| method | SBD | abs DiC | mask AP | mask AP50 | network ms/img | post-processing '
-              'ms/img | training s | images seen |\n|---|---|---|---|---|---|---|---|---|')
-    lines = [header]
-    for row in summary.itertuples():
-        post = 'in network' if pd.isna(row.postprocess_ms) else f'{row.postprocess_ms:.1f}'
-        lines.append(f'| {row.name} | {row.sbd:.3f} | {row.abs_dic:.2f} | {row.mask_ap:.3f} | '
-                     f'{row.mask_ap50:.3f} | {row.network_ms:.1f} | {post} | '
-                     f'{row.train_seconds:.0f} | {row.images_seen} |')
-    lines.append('\nThe paper shows this experiment only qualitatively (its Figure 4): no numbers '
-                 'to put beside these.')
-    return '\n'.join(lines) + '\n'
+    return (markdown_table(pd.read_csv(results / 'summary.csv'), SUMMARY_COLUMNS)
+            + '\nThe paper shows this experiment only qualitatively (its Figure 4): no numbers '
+              'to put beside these.\n')
 
 
 def sweep_table(results: Path) -> str:
     """The Markdown table of sweep.csv: each occlusion level, its measured occlusion and scores."""
     sweep = pd.read_csv(results / 'sweep.csv').sort_values(['crossing_fraction', 'method'])
-    lines = ['| crossing fraction | hidden fraction | mean box IoU | method | SBD | abs DiC | mask AP '
-             '| mask AP50 |', '|---|---|---|---|---|---|---|---|']
-    lines += [f'| {row.crossing_fraction:.2f} | {row.hidden_fraction:.3f} | {row.mean_box_iou:.3f} '
-              f'| {row.method} | {row.sbd:.3f} | {row.abs_dic:.2f} | {row.mask_ap:.3f} | '
-              f'{row.mask_ap50:.3f} |' for row in sweep.itertuples()]
-    return '\n'.join(lines) + '\n'
+    return markdown_table(sweep, SWEEP_COLUMNS)
 
 
 def draw_sticks_figures(results: Path) -> dict:

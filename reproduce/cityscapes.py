@@ -24,11 +24,7 @@ from __future__ import annotations
 
 import argparse
 import math
-import multiprocessing
-import statistics
-import time
-from collections.abc import Callable, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
@@ -38,6 +34,7 @@ import pandas as pd
 import torch
 from mmengine.config import Config
 
+from .benchmarks.table4 import measure_network, measure_networks, size_name  # noqa: F401 (measure_network: the tests' old import)
 from .profiles import CITYSCAPES_MASKRCNN, CITYSCAPES_OURS, CITYSCAPES_PROFILES as PROFILES
 from .profiles import CityscapesProfile, TrainSpec
 from .runner import load_config, select_device, train
@@ -97,10 +94,6 @@ def results_dir(args: argparse.Namespace) -> Path:
     return Path(f'results/cityscapes{suffix}')
 
 
-def size_name(size: tuple[int, int]) -> str:
-    return f'{size[0]}x{size[1]}'
-
-
 # --------------------------------------------------------------------------- configs
 
 def set_input_size(cfg: Config, size: tuple[int, int]) -> Config:
@@ -150,81 +143,6 @@ def evaluate_checkpoint(cfg: Config, checkpoint: str | Path, output_dir: Path,
                               **metric_options)
     metrics = Runner.from_cfg(cfg).test()
     return {key.split('/', 1)[-1]: value for key, value in metrics.items()}
-
-
-# --------------------------------------------------------------------------- Table 4 speed
-
-def _resident_bytes(field_name: str) -> int:
-    with open('/proc/self/status') as status:
-        line = next(line for line in status if line.startswith(field_name))
-    return int(line.split()[1]) * 1024
-
-
-def measure_network(config: Path, size: tuple[int, int], repeats: int,
-                    max_seconds: float = 30.0) -> dict:
-    """Parameters, forward-pass fps (batch 1, no clustering) and peak memory of one network.
-
-    Each network is measured in a fresh process, so no allocator cache left by another one hides
-    its memory. Memory is what building the network and one forward pass add at their peak,
-    weights included (the paper's "memory" includes them): on a GPU the allocator's peak, on a CPU
-    the growth of the process's peak resident size.
-    """
-    context = multiprocessing.get_context('spawn')
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        return pool.submit(_measure, str(config), tuple(size), repeats, max_seconds).result()
-
-
-def _measure(config: str, size: tuple[int, int], repeats: int, max_seconds: float) -> dict:
-    from mmengine.model import revert_sync_batchnorm
-    from mmengine.registry import init_default_scope
-    from mmseg.registry import MODELS
-
-    import discseg  # noqa: F401  (registers the model)
-
-    init_default_scope('mmseg')
-    cuda = torch.cuda.is_available()
-    device = torch.device('cuda' if cuda else 'cpu')
-    cfg = Config.fromfile(config)
-    if cuda:
-        start_bytes = torch.cuda.memory_allocated()
-    else:
-        with open('/proc/self/clear_refs', 'w') as clear_refs:
-            clear_refs.write('5')  # peak resident size := current resident size
-        start_bytes = _resident_bytes('VmRSS')
-    model = revert_sync_batchnorm(MODELS.build(cfg.model)).to(device).eval()
-    inputs = torch.randn(1, 3, size[1], size[0], device=device)
-    times = []
-    with torch.no_grad():
-        for index in range(repeats + 1):  # the first pass warms up
-            if cuda:
-                torch.cuda.synchronize()
-            start = time.perf_counter()
-            model._forward(inputs)
-            if cuda:
-                torch.cuda.synchronize()
-            if index > 0:
-                times.append(time.perf_counter() - start)
-            if sum(times) > max_seconds:
-                break
-    peak = torch.cuda.max_memory_allocated() if cuda else _resident_bytes('VmHWM')
-    return {
-        'parameters_M': sum(p.numel() for p in model.parameters()) / 1e6,
-        'fps': 1.0 / statistics.median(times),
-        'memory_GB': (peak - start_bytes) / 1e9,
-        'timed_passes': len(times),
-        'device': (torch.cuda.get_device_name() if cuda
-                   else f'CPU, {torch.get_num_threads()} threads'),
-    }
-
-
-def table4_speed(profile: CityscapesProfile) -> dict:
-    rows = []
-    for network, config in profile.table4_networks.items():
-        for size in profile.table4_sizes:
-            log(f'  {network} at {size_name(size)}')
-            rows.append({'network': network, 'input': size_name(size),
-                         **measure_network(config, size, profile.speed_repeats)})
-    return {'rows': rows}
 
 
 # --------------------------------------------------------------------------- Mask R-CNN
@@ -485,7 +403,8 @@ def run(args: argparse.Namespace) -> None:
     work_dir = args.work_dir / args.profile
     out = results_dir(args)
     stages = Stages(work_dir)
-    stages.run('table4_speed', lambda: table4_speed(profile))
+    stages.run('table4_speed', lambda: {'rows': measure_networks(
+        profile.table4_networks, profile.table4_sizes, profile.speed_repeats)})
     if args.data_root is not None:
         data_stages(stages, profile, args.data_root, work_dir, out, args)
         from paper_figures.cityscapes_figures import draw_figure1, draw_figure6
