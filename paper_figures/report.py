@@ -24,7 +24,7 @@ from paper_figures.cityscapes_figures import draw_figure1, draw_figure6
 from paper_figures.figure2 import draw_figure2
 from paper_figures.figure3_convergence import FIGURE as FIGURE3, draw_figure3
 from paper_figures.sticks import (draw_sticks_figures, draw_sweep_figures, summary_table,
-                                  sweep_table)
+                                  sweep_table, swept_axes)
 
 CVPPP_COMMAND = 'bash reproduce/run.sh cvppp --data-root DIR'
 CITYSCAPES_COMMAND = 'bash reproduce/run.sh cityscapes --data-root DIR'
@@ -355,15 +355,17 @@ def sticks_section(results: Path, out_dir: Path) -> Section:
                          f'[training curves]({link(folder / "training_curves.png", out_dir)})', '']
         section.cells.append(Cell('Sticks', name, 'summary', NOT_IN_PAPER, 'summary.csv',
                                   Status.MEASURED, how))
-        if (folder / 'sweep.csv').exists():
-            draw_sweep_figures(folder)
+        axes = swept_axes(folder)
+        for axis_name in axes:
+            drawn = draw_sweep_figures(folder, axis_name)
             sweep_how = (f'{Status.MEASURED.value}: '
-                         f'{provenance_words(folder, "sweep_provenance.json")}')
-            section.body += [f'Occlusion sweep, {sweep_how}:', '', sweep_table(folder), '',
-                             f'![sweep]({link(folder / "sweep.png", out_dir)})', '']
-            section.cells.append(Cell('Sticks', name, 'sweep', NOT_IN_PAPER, 'sweep.csv',
-                                      Status.MEASURED, sweep_how))
-        else:
+                         f'{provenance_words(folder, f"sweep_{axis_name}_provenance.json")}')
+            section.body += [f'Occlusion sweep over {axis_name.replace("_", " ")}, {sweep_how}:',
+                             '', sweep_table(folder, axis_name), '',
+                             f'![sweep {axis_name}]({link(Path(drawn["sweep"]), out_dir)})', '']
+            section.cells.append(Cell('Sticks', name, f'sweep {axis_name}', NOT_IN_PAPER,
+                                      f'sweep_{axis_name}.csv', Status.MEASURED, sweep_how))
+        if not axes:
             how = f'waiting for the sweep: `{sweep_command}`'
             section.body += [f'Occlusion sweep: {how}', '']
             section.cells.append(Cell('Sticks', name, 'sweep', NOT_IN_PAPER, NOT_IN_PAPER,

@@ -18,77 +18,102 @@ from paper_figures.common import draw_example_grid, save_figure  # noqa: E402
 from discseg.fileio import write_atomic  # noqa: E402
 
 TITLES = {'input': 'input', 'ground_truth': 'ground truth', 'ours': 'ours',
-          'maskrcnn': 'Mask R-CNN'}
+          'maskrcnn': 'Mask R-CNN', 'mask2former': 'Mask2Former', 'solov2': 'SOLOv2'}
 CURVE_KEYS = {'loss': 'training loss', 'sbd': 'validation SBD', 'mask_ap': 'validation mask AP'}
 
 
 def draw_examples(results: Path) -> Path:
-    """Figure 4 in the paper's layout, with Mask R-CNN added: one row per test image."""
-    return draw_example_grid(results / 'examples', TITLES, results / 'figure4_sticks.png')
+    """Figure 4 in the paper's layout, with a column per baseline: one row per test image."""
+    columns = {kind: title for kind, title in TITLES.items()
+               if (results / 'examples' / kind).is_dir()}
+    return draw_example_grid(results / 'examples', columns, results / 'figure4_sticks.png')
 
 
 def draw_curves(results: Path) -> Path:
-    """Training loss and validation scores against iterations, both methods."""
+    """Training loss and validation scores against iterations, every method and seed."""
     curves = pd.read_csv(results / 'curves.csv')
+    if 'seed' not in curves:
+        curves['seed'] = 0
     figure, axes = plt.subplots(1, len(CURVE_KEYS), figsize=(4.5 * len(CURVE_KEYS), 3.5))
+    colours = {method: f'C{index}' for index, method in enumerate(curves.method.unique())}
     for axis, (key, title) in zip(axes, CURVE_KEYS.items()):
-        for method, group in curves[curves.key == key].groupby('method'):
+        for (method, seed), group in curves[curves.key == key].groupby(['method', 'seed']):
             axis.plot(group.step, group.value, marker='o' if key != 'loss' else None,
-                      label=TITLES[method])
+                      markersize=3, linewidth=1, color=colours[method],
+                      label=f'{TITLES[method]}, seed {seed}')
         axis.set_title(title)
         axis.set_xlabel('iteration')
-        axis.legend()
+        axis.legend(fontsize=7)
     return save_figure(figure, results / 'training_curves.png')
 
 
-def draw_sweep(results: Path) -> Path:
-    """SBD and mask AP of both methods against the measured box overlap of each occlusion level."""
-    sweep = pd.read_csv(results / 'sweep.csv')
-    figure, axes = plt.subplots(1, 3, figsize=(13.5, 3.8))
-    for axis, metric, title in zip(axes, ('sbd', 'mask_ap', 'mask_ap50'), ('SBD', 'mask AP', 'mask AP50')):
-        for method, group in sweep.groupby('method'):
-            axis.plot(group.mean_box_iou, group[metric], marker='o', label=TITLES[method])
-        for row in sweep[sweep.method == sweep.method.iloc[0]].itertuples():
-            axis.annotate(f'{row.crossing_fraction:.2f}', (row.mean_box_iou, 0), fontsize=7,
-                          xytext=(0, 2), textcoords='offset points', ha='center', color='gray')
-        axis.set_xlabel('mean pairwise box IoU of the test images')
-        axis.set_title(f'{title} against occlusion')
+def draw_sweep(results: Path, axis_name: str) -> Path:
+    """SBD, mask AP and mask AP50 of every method across the levels of one axis: the mean over
+    seeds with its 95 % interval over test images as a band, the measured box IoU under each level."""
+    sweep = pd.read_csv(results / f'sweep_{axis_name}.csv', dtype={'level': str})
+    levels = list(dict.fromkeys(sweep.level))
+    figure, axes = plt.subplots(1, 3, figsize=(13.5, 3.9))
+    for axis, metric, title in zip(axes, ('sbd', 'mask_ap', 'mask_ap50'),
+                                   ('SBD', 'mask AP', 'mask AP50')):
+        for method, group in sweep.groupby('method', sort=False):
+            x = [levels.index(level) for level in group.level]
+            axis.plot(x, group[metric], marker='o', label=TITLES[method])
+            if f'{metric}_ci_low' in group:
+                axis.fill_between(x, group[f'{metric}_ci_low'], group[f'{metric}_ci_high'],
+                                  alpha=0.2)
+        first = sweep[sweep.method == sweep.method.iloc[0]]
+        axis.set_xticks(range(len(levels)),
+                        [f'{level}\nIoU {iou:.2f}' for level, iou in zip(first.level,
+                                                                         first.mean_box_iou)],
+                        fontsize=7)
+        axis.set_xlabel(axis_name.replace('_', ' '))
+        axis.set_title(f'{title} against {axis_name.replace("_", " ")}')
         axis.set_ylim(0, 1)
-        axis.legend()
-    figure.text(0.5, 0.005, 'gray: fraction of sticks forced to cross an earlier one', ha='center',
-                fontsize=8, color='gray')
-    return save_figure(figure, results / 'sweep.png')
+        axis.legend(fontsize=8)
+    figure.text(0.5, 0.005, 'bands: 95 % bootstrap interval over test images (mean over seeds); '
+                'IoU: mean pairwise box IoU of the level\'s test images', ha='center', fontsize=8,
+                color='gray')
+    return save_figure(figure, results / f'sweep_{axis_name}.png')
 
 
 # (column, header, format) of each table, in order; columns a results file lacks are left out.
 SUMMARY_COLUMNS = (('name', 'method', '{}'), ('seeds', 'seeds', '{:.0f}'),
                    ('sbd', 'SBD', '{:.3f}'), ('abs_dic', 'abs DiC', '{:.2f}'),
                    ('mask_ap', 'mask AP', '{:.3f}'), ('mask_ap50', 'mask AP50', '{:.3f}'),
+                   ('occluded_recall', 'occluded recall', '{:.3f}'),
+                   ('separated_recall', 'separated recall', '{:.3f}'),
                    ('network_ms', 'network ms/img', '{:.1f}'),
                    ('postprocess_ms', 'post-processing ms/img', '{:.1f}'),
                    ('train_seconds', 'training s', '{:.0f}'),
                    ('images_seen', 'images seen', '{:.0f}'))
-SWEEP_COLUMNS = (('crossing_fraction', 'crossing fraction', '{:.2f}'),
+SWEEP_COLUMNS = (('level', 'level', '{}'), ('crossing_fraction', 'crossing fraction', '{:.2f}'),
                  ('hidden_fraction', 'hidden fraction', '{:.3f}'),
                  ('mean_box_iou', 'mean box IoU', '{:.3f}'), ('method', 'method', '{}'),
                  ('seeds', 'seeds', '{:.0f}'), ('sbd', 'SBD', '{:.3f}'),
                  ('abs_dic', 'abs DiC', '{:.2f}'), ('mask_ap', 'mask AP', '{:.3f}'),
-                 ('mask_ap50', 'mask AP50', '{:.3f}'))
+                 ('mask_ap50', 'mask AP50', '{:.3f}'),
+                 ('occluded_recall', 'occluded recall', '{:.3f}'),
+                 ('separated_recall', 'separated recall', '{:.3f}'))
+DIFFERENCE_COLUMNS = (('level', 'level', '{}'), ('method', 'method', '{}'),
+                      ('metric', 'metric', '{}'), ('minus_ours', 'minus ours', '{:+.3f}'),
+                      ('significant', 'interval excludes 0', '{}'))
 # Empty cells: Mask R-CNN's post-processing is inside its network time.
 EMPTY = {'postprocess_ms': 'in network'}
 
 
 def format_value(row: pd.Series, column: str, fmt: str) -> str:
-    """``row[column]`` with its interval when the file has one: ``[low, high]`` from
-    ``<column>_ci_low`` / ``_ci_high``, else ``± <column>_std``."""
+    """``row[column]`` with what the file has of its spread: ``± <column>_std`` (over seeds) and
+    ``[low, high]`` from ``<column>_ci_low`` / ``_ci_high`` (over test images)."""
     value = row[column]
-    if pd.isna(value):
+    if not isinstance(value, str) and pd.isna(value):
         return EMPTY.get(column, '-')
     text = fmt.format(value)
-    if f'{column}_ci_low' in row and f'{column}_ci_high' in row:
-        text += f' [{fmt.format(row[f"{column}_ci_low"])}, {fmt.format(row[f"{column}_ci_high"])}]'
-    elif f'{column}_std' in row:
+    if f'{column}_std' in row and not pd.isna(row[f'{column}_std']):
         text += f' ± {fmt.format(row[f"{column}_std"])}'
+    low, high = (f'{column}_ci_low', f'{column}_ci_high') if column != 'minus_ours' else (
+        'ci_low', 'ci_high')
+    if low in row and high in row:
+        text += f' [{fmt.format(row[low])}, {fmt.format(row[high])}]'
     return text
 
 
@@ -103,16 +128,28 @@ def markdown_table(table: pd.DataFrame, columns: tuple[tuple[str, str, str], ...
 
 
 def summary_table(results: Path) -> str:
-    """The Markdown table of summary.csv; the paper reports no numbers for this experiment."""
-    return (markdown_table(pd.read_csv(results / 'summary.csv'), SUMMARY_COLUMNS)
-            + '\nThe paper shows this experiment only qualitatively (its Figure 4): no numbers '
-              'to put beside these.\n')
+    """The Markdown tables of summary.csv and differences.csv; the paper reports no numbers for
+    this experiment."""
+    text = markdown_table(pd.read_csv(results / 'summary.csv'), SUMMARY_COLUMNS)
+    if (results / 'differences.csv').exists():
+        text += ('\nEach baseline minus ours (mean over seeds; [95 % interval of the paired '
+                 'difference over test images]):\n\n'
+                 + markdown_table(pd.read_csv(results / 'differences.csv'), DIFFERENCE_COLUMNS))
+    return (text + '\nValues: mean ± std over training seeds [95 % bootstrap interval over test '
+            'images]. The paper shows this experiment only qualitatively (its Figure 4): no '
+            'numbers to put beside these.\n')
 
 
-def sweep_table(results: Path) -> str:
-    """The Markdown table of sweep.csv: each occlusion level, its measured occlusion and scores."""
-    sweep = pd.read_csv(results / 'sweep.csv').sort_values(['crossing_fraction', 'method'])
-    return markdown_table(sweep, SWEEP_COLUMNS)
+def sweep_table(results: Path, axis_name: str) -> str:
+    """The Markdown tables of one axis: each level, its measured occlusion and scores, and each
+    baseline's paired difference to ours."""
+    sweep = pd.read_csv(results / f'sweep_{axis_name}.csv', dtype={'level': str})
+    text = markdown_table(sweep, SWEEP_COLUMNS)
+    differences = results / f'sweep_{axis_name}_differences.csv'
+    if differences.exists():
+        text += '\n' + markdown_table(pd.read_csv(differences, dtype={'level': str}),
+                                       DIFFERENCE_COLUMNS)
+    return text
 
 
 def draw_sticks_figures(results: Path) -> dict:
@@ -123,11 +160,17 @@ def draw_sticks_figures(results: Path) -> dict:
             'table': str(results / 'summary.md')}
 
 
-def draw_sweep_figures(results: Path) -> dict:
-    """The occlusion ablation's table and figure; returns their paths."""
+def draw_sweep_figures(results: Path, axis_name: str) -> dict:
+    """One occlusion axis's table and figure; returns their paths."""
     results = Path(results)
-    write_atomic(results / 'sweep.md', sweep_table(results))
-    return {'sweep': str(draw_sweep(results)), 'sweep_table': str(results / 'sweep.md')}
+    write_atomic(results / f'sweep_{axis_name}.md', sweep_table(results, axis_name))
+    return {'sweep': str(draw_sweep(results, axis_name)),
+            'sweep_table': str(results / f'sweep_{axis_name}.md')}
+
+
+def swept_axes(results: Path) -> list[str]:
+    return sorted(path.stem.removeprefix('sweep_') for path in results.glob('sweep_*.csv')
+                  if not path.stem.endswith('_differences'))
 
 
 def main() -> None:
@@ -135,8 +178,8 @@ def main() -> None:
     parser.add_argument('results', type=Path, nargs='?', default=Path('results/sticks'))
     results = parser.parse_args().results
     drawn = draw_sticks_figures(results)
-    if (results / 'sweep.csv').exists():
-        drawn.update(draw_sweep_figures(results))
+    for axis_name in swept_axes(results):
+        drawn[axis_name] = draw_sweep_figures(results, axis_name)
     print(drawn)
 
 

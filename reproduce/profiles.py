@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 
 from discseg.synthetic.sticks import SticksConfig
 
@@ -66,9 +65,9 @@ class SticksProfile:
     splits: dict[str, int]
     methods: Mapping[str, TrainSpec]
     budget_note: str
+    sweep_levels: Mapping[str, tuple]
     seeds: tuple[int, ...] = (0,)
     # The occlusion ablation: one test set per level of each axis, ``sweep_test_size`` images each.
-    sweep_levels: Mapping[str, tuple] = MappingProxyType({})
     sweep_test_size: int = 100
     figure_images: int = 4
     data_seed: int = 0
@@ -79,7 +78,7 @@ class SticksProfile:
 _CPU_STICKS = SticksConfig(image_size=128, num_sticks=(4, 8), width=6, outline=1,
                            min_visible_area=40, crossing_fraction=0.5)
 _CPU_SPLITS = {'train': 1000, 'val': 100, 'test': 200}
-_CPU_SWEEPS = MappingProxyType({
+_CPU_SWEEPS = dict({
     'crossing_fraction': (0.0, 0.25, 0.5, 0.75, 1.0),
     'crossing_position': ((0.0, 0.05), (0.15, 0.2), (0.3, 0.35), (0.45, 0.5)),
     'density': ((2, 3), (4, 5), (6, 8), (10, 12), (14, 16)),
@@ -98,11 +97,11 @@ STICKS_PROFILES = {
         data=SticksConfig(image_size=64, num_sticks=(2, 4), width=6, outline=1,
                           min_visible_area=30, crossing_fraction=0.5),
         splits={'train': 16, 'val': 4, 'test': 4},
-        methods=MappingProxyType({
+        methods=dict({
             'ours': TrainSpec(batch_size=4, max_iters=12, val_interval=6, num_workers=0),
             'maskrcnn': TrainSpec(batch_size=2, max_iters=4, val_interval=2, num_workers=0)}),
         budget_note='a few iterations: a plumbing check',
-        sweep_levels=MappingProxyType({
+        sweep_levels=dict({
             'crossing_fraction': (0.0, 0.5, 1.0, 0.25),
             'crossing_position': ((0.0, 0.05), (0.45, 0.5)),
             'density': ((2, 2), (5, 6)),
@@ -114,7 +113,7 @@ STICKS_PROFILES = {
     'default': SticksProfile(
         data=_CPU_STICKS,
         splits=_CPU_SPLITS,
-        methods=MappingProxyType({
+        methods=dict({
             'ours': TrainSpec(batch_size=8, max_iters=_OURS_15_MIN, val_interval=200),
             'maskrcnn': TrainSpec(batch_size=4, max_iters=_MASKRCNN_15_MIN, val_interval=100)}),
         budget_note=_CPU_BUDGET_NOTE,
@@ -123,7 +122,7 @@ STICKS_PROFILES = {
     'long': SticksProfile(
         data=_CPU_STICKS,
         splits=_CPU_SPLITS,
-        methods=MappingProxyType({
+        methods=dict({
             'ours': TrainSpec(batch_size=8, max_iters=4 * _OURS_15_MIN, val_interval=200,
                               patience=8),
             'maskrcnn': TrainSpec(batch_size=4, max_iters=4 * _MASKRCNN_15_MIN, val_interval=100,
@@ -135,14 +134,14 @@ STICKS_PROFILES = {
     'paper': SticksProfile(
         data=SticksConfig(image_size=256, num_sticks=(8, 12), crossing_fraction=0.5),
         splits={'train': 10000, 'val': 500, 'test': 1000},
-        methods=MappingProxyType({
+        methods=dict({
             'ours': TrainSpec(batch_size=16, max_iters=40000, val_interval=2000, patience=5,
                               num_workers=4),
             'maskrcnn': TrainSpec(batch_size=8, max_iters=40000, val_interval=2000, patience=5,
                                   num_workers=4)}),
         budget_note='40k iterations each, early stopping decides (a GPU job)',
         seeds=(0, 1, 2),
-        sweep_levels=MappingProxyType({
+        sweep_levels=dict({
             'crossing_fraction': (0.0, 0.25, 0.5, 0.75, 1.0),
             'crossing_position': ((0.0, 0.05), (0.15, 0.2), (0.3, 0.35), (0.45, 0.5)),
             'density': ((4, 6), (8, 12), (16, 20), (24, 28)),

@@ -1,10 +1,14 @@
-"""Occlusion ablation on scattered sticks: both methods across levels of forced crossings.
+"""Occlusion ablation on scattered sticks: every method and seed across the levels of one axis.
 
-The models of ``python -m reproduce sticks`` (trained once, on a mixed set where each stick crosses
-an earlier one with probability 0.5) are evaluated on one test set per crossing fraction. Each
-level's test set uses the same seed, so the levels differ only in which sticks are moved to cross
-another. Writes ``results/sticks/sweep.csv`` (a row per method and level, with the measured
-occlusion), ``sweep.png`` and ``sweep_provenance.json``.
+The models of ``python -m reproduce sticks`` (trained once per seed, on the mixed training set) are
+evaluated on one test set per level of each axis asked for (``--axis``; see ``STICKS_AXES`` in
+profiles.py): the crossing fraction, where the crossing falls along the earlier stick, sticks per
+image, stick width and stick length. A level changes only the generator field its axis names; every
+level's test set uses the same seed, and each is measured (hidden fraction, box IoU, crossings,
+occluded and separated sticks). Writes, per axis, ``sweep_<axis>.csv`` (per method and level:
+mean and std over seeds, 95 % intervals over images, occluded / separated recall),
+``sweep_<axis>_differences.csv``, ``sweep_<axis>.md``, ``sweep_<axis>.png`` and
+``sweep_<axis>_provenance.json`` next to the sticks results.
 """
 from __future__ import annotations
 
@@ -13,66 +17,129 @@ import dataclasses
 
 import pandas as pd
 
-from discseg.synthetic.sticks import write_dataset
+from discseg.fileio import write_atomic
 
 from . import sticks
-from .stages import Stages, log, write_atomic
+from .profiles import STICKS_AXES
+from .stages import log
 
 SWEEP_SEED_OFFSET = 1  # the sweep's test images never repeat the main test set's
+OCCLUSION_COLUMNS = ('hidden_fraction', 'mean_box_iou', 'num_crossings', 'num_sticks',
+                     'num_occluded', 'num_separated')
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     sticks.add_arguments(parser)
+    parser.add_argument('--axis', nargs='+', default=None, metavar='NAME',
+                        help=f'axes to sweep (default: all): {", ".join(STICKS_AXES)}')
+    parser.add_argument('--levels', nargs='+', default=None, metavar='LEVEL',
+                        help="levels of a single --axis instead of the profile's; a range is two "
+                             'numbers joined by a comma, e.g. --axis density --levels 2,3 10,12')
 
 
-def level_name(crossing_fraction: float) -> str:
-    return f'crossing-{crossing_fraction:.2f}'
+def parse_level(axis: str, text: str, profile_levels: tuple) -> object:
+    """One level given on the command line, in the type of the profile's levels of ``axis``."""
+    example = profile_levels[0]
+    try:
+        if isinstance(example, tuple):
+            parts = text.split(',')
+            cast = type(example[0])
+            level = tuple(cast(part) for part in parts)
+            if len(level) != len(example):
+                raise ValueError
+            return level
+        return type(example)(text)
+    except ValueError:
+        raise SystemExit(f'--levels {text!r} is not a level of axis {axis!r}; its levels look '
+                         f'like {_format_levels(profile_levels)}') from None
+
+
+def _format_levels(levels: tuple) -> str:
+    return ' '.join(','.join(map(str, level)) if isinstance(level, tuple) else str(level)
+                    for level in levels)
+
+
+def axis_levels(args: argparse.Namespace, profile) -> dict[str, tuple]:
+    """The axes and levels this invocation sweeps, checked against the generator's rules."""
+    axes = args.axis or list(profile.sweep_levels)
+    unknown = [axis for axis in axes if axis not in profile.sweep_levels]
+    if unknown:
+        raise SystemExit(f'unknown axis {unknown}; valid axes: {", ".join(profile.sweep_levels)}')
+    if args.levels and len(axes) != 1:
+        raise SystemExit('--levels needs exactly one --axis')
+    chosen = {}
+    for axis in axes:
+        levels = profile.sweep_levels[axis]
+        if args.levels:
+            levels = tuple(parse_level(axis, text, levels) for text in args.levels)
+        for level in levels:
+            try:
+                level_config(profile.data, axis, level)
+            except ValueError as error:
+                raise SystemExit(f'level {level!r} of axis {axis!r} is not valid: {error}. The '
+                                 f"profile's levels: {_format_levels(profile.sweep_levels[axis])}"
+                                 ) from None
+        chosen[axis] = levels
+    return chosen
+
+
+def level_config(data, axis: str, level):
+    return dataclasses.replace(data, **{STICKS_AXES[axis].field: level})
+
+
+def level_name(axis: str, level) -> str:
+    values = level if isinstance(level, tuple) else (level,)
+    return f'{axis}-' + '-'.join(f'{value:.2f}' if isinstance(value, float) else str(value)
+                                 for value in values)
+
+
+def sweep_axis(experiment: sticks.SticksExperiment, axis: str, levels: tuple) -> None:
+    profile, args = experiment.profile, experiment.args
+    rows, differences, stage_names = [], [], []
+    for level in levels:
+        name = level_name(axis, level)
+        root = args.data_dir / f'{args.profile}-sweep' / name
+        experiment.generate(f'generate_{name}', root, level_config(profile.data, axis, level),
+                            {'test': profile.sweep_test_size},
+                            profile.data_seed + SWEEP_SEED_OFFSET)
+        evaluated = experiment.test_set(name, root)
+        stage_names += [f'generate_{name}', *(f'evaluate_{m}_seed{s}_{name}'
+                                              for m, s in evaluated)]
+        summary, delta = sticks.aggregate(sticks.score_test_set(evaluated, root),
+                                          experiment.methods)
+        occlusion = pd.read_csv(root / 'occlusion' / 'test.csv')
+        measured = {column: occlusion[column].mean() for column in OCCLUSION_COLUMNS}
+        level_text = _format_levels((level,))
+        rows.append(summary.assign(axis=axis, level=level_text, images=len(occlusion), **measured))
+        differences.append(delta.assign(axis=axis, level=level_text))
+        log(f'{axis} = {level_text}: done')
+    out = experiment.out
+    columns = ['axis', 'level', 'images', *OCCLUSION_COLUMNS]
+    table = pd.concat(rows)
+    table = table[columns + [c for c in table.columns if c not in columns]]
+    write_atomic(out / f'sweep_{axis}.csv', table.to_csv(index=False, float_format='%.4f'))
+    write_atomic(out / f'sweep_{axis}_differences.csv',
+                 pd.concat(differences).to_csv(index=False, float_format='%.4f'))
+    experiment.stages.write_provenance(out / f'sweep_{axis}_provenance.json', {
+        'axis': axis, 'meaning': STICKS_AXES[axis].meaning, 'field': STICKS_AXES[axis].field,
+        'levels': [list(level) if isinstance(level, tuple) else level for level in levels],
+        'design': ('models trained once per seed on the mixed training set of the sticks '
+                   f'experiment (crossing_fraction {profile.data.crossing_fraction}); each level '
+                   'changes only this axis\'s field of the generator config'),
+        'test_images_per_level': profile.sweep_test_size,
+        'test_seed': profile.data_seed + SWEEP_SEED_OFFSET,
+        'training_seeds': list(experiment.seeds),
+        'methods': list(experiment.methods),
+        'intervals': f'95 % percentile bootstrap over each level\'s test images, '
+                     f'{sticks.BOOTSTRAP_RESAMPLES} resamples, paired across methods and seeds',
+    }, stage_names)
 
 
 def run(args: argparse.Namespace) -> None:
-    sticks.run(args)  # trains (or finds) the models the sweep evaluates
     profile = sticks.STICKS_PROFILES[args.profile]
-    data_root = args.data_dir / args.profile
-    work_dir = args.work_dir / args.profile
-    out = sticks.results_dir(args)
-    stages = Stages(work_dir)
-    rows, stage_names = [], []
-    for fraction in profile.sweep_crossing_fractions:
-        level = level_name(fraction)
-        level_root = args.data_dir / f'{args.profile}-sweep' / level
-        config = dataclasses.replace(profile.data, crossing_fraction=fraction)
-        generate = f'sweep_generate_{level}'
-        stages.run(generate, lambda: write_dataset(
-            level_root, config, {'test': profile.sweep_test_size},
-            seed=profile.seed + SWEEP_SEED_OFFSET, progress=False) or {'data_root': str(level_root)})
-        stage_names.append(generate)
-        occlusion = pd.read_csv(level_root / 'occlusion' / 'test.csv')
-        for method in sticks.METHODS:
-            name = f'sweep_evaluate_{method}_{level}'
-            record = stages.run(name, lambda m=method: sticks.evaluate_stage(
-                m, profile, data_root, work_dir, out, test_root=level_root))
-            stage_names.append(name)
-            metrics = record['output']['metrics']
-            rows.append({
-                'method': method,
-                'crossing_fraction': fraction,
-                'hidden_fraction': occlusion.hidden_fraction.mean(),
-                'mean_box_iou': occlusion.mean_box_iou.mean(),
-                'num_crossings': occlusion.num_crossings.mean(),
-                'num_sticks': occlusion.num_sticks.mean(),
-                'images': len(occlusion),
-                **{key: metrics[key] for key in ('sbd', 'abs_dic', 'mask_ap', 'mask_ap50')},
-            })
-    sweep = pd.DataFrame(rows).sort_values(['method', 'crossing_fraction'])
-    write_atomic(out / 'sweep.csv', sweep.to_csv(index=False, float_format='%.4f'))
-    stages.write_provenance(out / 'sweep_provenance.json', {
-        'command': f'python -m reproduce sticks-sweep --profile {args.profile} --device {args.device}',
-        'design': ('models trained once on the mixed training set of the sticks experiment '
-                   f'(crossing_fraction {profile.data.crossing_fraction}), evaluated per level'),
-        'levels': list(profile.sweep_crossing_fractions),
-        'test_images_per_level': profile.sweep_test_size,
-        'seed': profile.seed + SWEEP_SEED_OFFSET,
-        'sweep_wall_seconds': sum(t['wall_seconds'] for t in stages.timings(stage_names).values()),
-    }, stage_names)
+    chosen = axis_levels(args, profile)  # checked before any training
+    experiment = sticks.run(args)  # trains (or finds) the models the sweep evaluates
     from paper_figures.sticks import draw_sweep_figures
-    log(f'sweep table and figure: {draw_sweep_figures(out)}')
+    for axis, levels in chosen.items():
+        sweep_axis(experiment, axis, levels)
+        log(f'sweep {axis}: {draw_sweep_figures(experiment.out, axis)}')

@@ -77,18 +77,19 @@ def write_figure3(folder: Path) -> None:
 def write_sticks(folder: Path) -> None:
     write_provenance(folder, 'python -m reproduce sticks --fixture')
     write_provenance(folder, 'python -m reproduce sticks-sweep --fixture',
-                     name='sweep_provenance.json')
+                     name='sweep_crossing_fraction_provenance.json')
     pd.DataFrame({'method': ['ours', 'maskrcnn'], 'name': ['Ours', 'Mask R-CNN'],
                   'sbd': [0.85, 0.62], 'sbd_ci_low': [0.83, 0.6], 'sbd_ci_high': [0.87, 0.64],
                   'abs_dic': [0.9, 1.2], 'mask_ap': [0.6, 0.3], 'mask_ap50': [0.8, 0.5],
                   'network_ms': [10.0, 100.0], 'postprocess_ms': [5.0, None],
                   'train_seconds': [900, 900], 'images_seen': [100, 50]}
                  ).to_csv(folder / 'summary.csv', index=False)
-    pd.DataFrame({'method': ['ours', 'maskrcnn'] * 2, 'crossing_fraction': [0, 0, 1, 1],
+    pd.DataFrame({'method': ['ours', 'maskrcnn'] * 2, 'level': ['0.0', '0.0', '1.0', '1.0'],
                   'hidden_fraction': [0.02, 0.02, 0.3, 0.3], 'mean_box_iou': [0.02, 0.02, 0.3, 0.3],
                   'sbd': [0.9, 0.8, 0.7, 0.4], 'sbd_std': [0.01, 0.02, 0.03, 0.04],
                   'abs_dic': [0.5, 0.6, 1.0, 1.5], 'mask_ap': [0.7, 0.6, 0.4, 0.1],
-                  'mask_ap50': [0.9, 0.9, 0.6, 0.2]}).to_csv(folder / 'sweep.csv', index=False)
+                  'mask_ap50': [0.9, 0.9, 0.6, 0.2]}).to_csv(folder / 'sweep_crossing_fraction.csv',
+                                                      index=False)
     pd.DataFrame({'method': ['ours', 'maskrcnn'] * 2, 'key': ['loss', 'loss', 'sbd', 'sbd'],
                   'step': [1, 1, 2, 2], 'value': [1.0, 2.0, 0.5, 0.4]}
                  ).to_csv(folder / 'curves.csv', index=False)

@@ -1,5 +1,6 @@
-"""The sticks experiment's smoke profile end to end: both methods trained, scored and drawn,
-then the occlusion sweep on the same models."""
+"""The sticks experiment's smoke profile end to end: every method trained per seed, scored with
+intervals and drawn; the same numbers from a second fresh run; the occlusion sweep on the same
+models; bad axes and levels refused."""
 import json
 
 import pandas as pd
@@ -8,28 +9,50 @@ import pytest
 from reproduce.__main__ import main
 from reproduce.profiles import STICKS_PROFILES
 
-SUMMARY_COLUMNS = {'method', 'sbd', 'abs_dic', 'mask_ap', 'mask_ap50', 'infer_ms_per_image'}
+SUMMARY_COLUMNS = {'method', 'seeds', 'sbd', 'sbd_std', 'sbd_ci_low', 'sbd_ci_high', 'abs_dic',
+                   'mask_ap', 'mask_ap_ci_low', 'mask_ap50', 'occluded_recall',
+                   'separated_recall', 'network_ms', 'iterations'}
+# Columns that measure time: the only ones two runs of one command may differ in.
+TIMING = ('network_ms', 'postprocess_ms', 'train_seconds', 'iterations_per_second')
+SEEDS = ['0', '1']
+
+
+def run_smoke(root, *extra):
+    args = ['sticks', '--profile', 'smoke', '--device', 'cpu', '--data-dir', str(root / 'data'),
+            '--work-dir', str(root / 'work'), '--results', str(root / 'results'), *extra]
+    main(args)
+    return args
 
 
 @pytest.fixture(scope='module')
 def smoke_run(tmp_path_factory):
     root = tmp_path_factory.mktemp('sticks_smoke')
-    args = ['sticks', '--profile', 'smoke', '--device', 'cpu', '--data-dir', str(root / 'data'),
-            '--work-dir', str(root / 'work'), '--results', str(root / 'results')]
-    main(args)
-    return root, args
+    return root, run_smoke(root, '--seeds', *SEEDS)
 
 
-def test_summary_has_both_methods_with_provenance(smoke_run):
+def test_summary_has_every_method_with_intervals_and_provenance(smoke_run):
     root, _ = smoke_run
     summary = pd.read_csv(root / 'results' / 'summary.csv')
     assert set(summary.method) == {'ours', 'maskrcnn'}
     assert SUMMARY_COLUMNS <= set(summary.columns)
-    assert summary[['sbd', 'mask_ap', 'mask_ap50']].apply(lambda c: c.between(0, 1)).all().all()
+    assert (summary.seeds == len(SEEDS)).all()
+    for metric in ('sbd', 'mask_ap', 'mask_ap50'):
+        assert summary[metric].between(0, 1).all()
+        assert (summary[f'{metric}_ci_low'] <= summary[f'{metric}_ci_high']).all()
+    seeds = pd.read_csv(root / 'results' / 'seeds.csv')
+    assert sorted(zip(seeds.method, seeds.seed)) == sorted(
+        (m, int(s)) for m in ('ours', 'maskrcnn') for s in SEEDS)
+    # the iteration budget is honoured exactly (the smoke profile's patience never stops early)
+    for method, spec in STICKS_PROFILES['smoke'].methods.items():
+        rows = seeds[seeds.method == method]
+        assert set(rows.iterations[rows.stopped_by == 'iteration budget']) <= {spec.max_iters}
+    differences = pd.read_csv(root / 'results' / 'differences.csv')
+    assert set(differences.metric) == {'sbd', 'abs_dic', 'mask_ap', 'mask_ap50'}
     provenance = json.loads((root / 'results' / 'provenance.json').read_text())
     assert {'command', 'profile', 'seeds', 'commit', 'machine', 'stages'} <= set(provenance)
-    assert {'generate', 'train_ours', 'train_maskrcnn', 'evaluate_ours',
-            'evaluate_maskrcnn'} <= set(provenance['stages'])
+    assert provenance['seeds']['training'] == [int(s) for s in SEEDS]
+    assert {'train_ours_seed1', 'evaluate_maskrcnn_seed0_test'} <= set(provenance['stages'])
+    assert provenance['command'].startswith('python -m pytest') or 'sticks' in provenance['command']
     for name in ('figure4_sticks.png', 'training_curves.png', 'summary.md', 'per_image.csv',
                  'curves.csv'):
         assert (root / 'results' / name).stat().st_size > 0
@@ -41,27 +64,71 @@ def test_rerun_skips_finished_stages(smoke_run, capsys):
     before = {path: path.read_text() for path in stage_files}
     main(args)
     assert {path: path.read_text() for path in stage_files} == before
-    assert capsys.readouterr().err.count('skipped') == len(stage_files)
+    assert capsys.readouterr().err.count('skipped') >= len(stage_files)
 
 
-def test_sweep_scores_every_crossing_level_with_the_trained_models(smoke_run):
+def test_a_fresh_run_of_one_seed_gives_the_same_numbers(smoke_run, tmp_path):
+    """Seed 0 from a new folder: every score equal to the two-seed run's seed 0, timings aside."""
+    root, _ = smoke_run
+    run_smoke(tmp_path, '--seeds', '0')
+    first = pd.read_csv(root / 'results' / 'seeds.csv')
+    again = pd.read_csv(tmp_path / 'results' / 'seeds.csv')
+    first = first[first.seed == 0].drop(columns=list(TIMING)).reset_index(drop=True)
+    pd.testing.assert_frame_equal(again.drop(columns=list(TIMING)), first)
+    per_image = pd.read_csv(root / 'results' / 'per_image.csv')
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / 'results' / 'per_image.csv'),
+                                  per_image[per_image.seed == 0].reset_index(drop=True))
+
+
+def test_a_changed_data_dir_with_the_same_work_dir_is_refused(smoke_run, tmp_path):
+    root, args = smoke_run
+    changed = [*args]
+    changed[changed.index('--data-dir') + 1] = str(tmp_path / 'other-data')
+    from reproduce.stages import StageInputsChanged
+    with pytest.raises(StageInputsChanged, match='generate'):
+        main(changed)
+
+
+def test_a_new_results_folder_is_filled_from_the_work_dir(smoke_run, tmp_path):
+    root, args = smoke_run
+    moved = [*args]
+    moved[moved.index('--results') + 1] = str(tmp_path / 'elsewhere')
+    main(moved)
+    assert (tmp_path / 'elsewhere' / 'figure4_sticks.png').stat().st_size > 0
+
+
+@pytest.mark.parametrize('extra,message', [
+    (['--axis', 'wobble'], 'valid axes: crossing_fraction'),
+    (['--axis', 'density', '--levels', '2'], 'look like 2,2 5,6'),
+    (['--axis', 'crossing_position', '--levels', '0.2,0.9'], 'crossing_offset must satisfy'),
+    (['--axis', 'width', 'density', '--levels', '4'], 'exactly one --axis'),
+])
+def test_bad_axes_and_levels_are_refused_before_training(tmp_path, extra, message):
+    args = ['sticks-sweep', '--profile', 'smoke', '--device', 'cpu', '--data-dir',
+            str(tmp_path / 'data'), '--work-dir', str(tmp_path / 'work'), *extra]
+    with pytest.raises(SystemExit, match=message):
+        main(args)
+    assert not (tmp_path / 'work').exists()
+
+
+def test_sweep_changes_only_its_axis_and_measures_it(smoke_run):
     """Runs last: it adds the sweep's stages to the work dir of the runs above."""
     root, args = smoke_run
     trained = {path.name: path.read_text()
                for path in (root / 'work' / 'smoke' / 'stages').glob('train_*.json')}
-    main(['sticks-sweep', *args[1:]])
+    main(['sticks-sweep', *args[1:], '--axis', 'crossing_fraction', 'crossing_position'])
     assert {path.name: path.read_text()
             for path in (root / 'work' / 'smoke' / 'stages').glob('train_*.json')} == trained
-
     profile = STICKS_PROFILES['smoke']
-    sweep = pd.read_csv(root / 'results' / 'sweep.csv')
-    assert sorted(sweep.crossing_fraction) == sorted(2 * profile.sweep_crossing_fractions)
+    sweep = pd.read_csv(root / 'results' / 'sweep_crossing_fraction.csv', dtype={'level': str})
     assert set(sweep.method) == {'ours', 'maskrcnn'}
-    assert (sweep.images == profile.sweep_test_size).all()
-    overlap = sweep[sweep.method == 'ours'].set_index('crossing_fraction').mean_box_iou
-    assert overlap[1.0] > overlap[0.0]  # forced crossings are measured as overlap
-    table = (root / 'results' / 'sweep.md').read_text().splitlines()
-    assert len(table) == 2 + len(sweep) and table[2].startswith('| 0.00 |')
-    provenance = json.loads((root / 'results' / 'sweep_provenance.json').read_text())
-    assert provenance['levels'] == list(profile.sweep_crossing_fractions)
-    assert (root / 'results' / 'sweep.png').stat().st_size > 0
+    assert (sweep.images == profile.sweep_test_size).all() and (sweep.seeds == 2).all()
+    overlap = sweep[sweep.method == 'ours'].set_index('level').mean_box_iou
+    assert overlap['1.0'] > overlap['0.0']  # forced crossings are measured as overlap
+    position = pd.read_csv(root / 'results' / 'sweep_crossing_position.csv', dtype={'level': str})
+    assert list(position.level.unique()) == ['0.0,0.05', '0.45,0.5']
+    for axis in ('crossing_fraction', 'crossing_position'):
+        assert (root / 'results' / f'sweep_{axis}.png').stat().st_size > 0
+        assert (root / 'results' / f'sweep_{axis}.md').read_text().startswith('| level |')
+        provenance = json.loads((root / 'results' / f'sweep_{axis}_provenance.json').read_text())
+        assert provenance['axis'] == axis and provenance['training_seeds'] == [0, 1]
