@@ -4,11 +4,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-import cv2
 import numpy as np
 from mmdet.registry import METRICS
 from torch import Tensor
 
+from discseg.datasets.label_maps import read_label_png
 from discseg.evaluation.metrics import InstanceSegMetric, score_image
 
 from .convert import encode_masks, instance_map_from_masks
@@ -28,12 +28,7 @@ def gt_instance_map_path(img_path: str | Path) -> Path:
 
 def read_gt_instance_map(img_path: str | Path) -> np.ndarray:
     """The 16-bit ground-truth instance map of the image at ``img_path``, read unchanged."""
-    path = gt_instance_map_path(img_path)
-    instance_map = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
-    if instance_map is None:
-        raise FileNotFoundError(f'ground-truth instance map {path} (of image {img_path}) '
-                                'is missing or unreadable')
-    return instance_map
+    return read_label_png(gt_instance_map_path(img_path))
 
 
 @METRICS.register_module()

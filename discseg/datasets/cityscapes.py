@@ -30,8 +30,9 @@ def instance_ids_path(image_path: str | Path) -> Path:
     image_path = Path(image_path)
     split_dir = image_path.parent.parent
     if split_dir.parent.name != 'leftImg8bit' or not image_path.name.endswith(IMAGE_SUFFIX):
-        raise ValueError(f'{image_path} is not <root>/leftImg8bit/<split>/<city>/*{IMAGE_SUFFIX}: '
-                         f'its ground truth cannot be located')
+        raise ValueError(f'image {image_path} is not at <root>/leftImg8bit/<split>/<city>/'
+                         f'<city>_<seq>_<frame>{IMAGE_SUFFIX} (the official image layout), so its '
+                         f'ground truth cannot be located')
     name = image_path.name[:-len(IMAGE_SUFFIX)] + INSTANCE_IDS_SUFFIX
     return split_dir.parent.parent / 'gtFine' / split_dir.name / image_path.parent.name / name
 
@@ -59,3 +60,12 @@ class CityscapesInstanceDataset(InstanceDataset):
         kwargs.setdefault('data_prefix', dict(img_path=f'leftImg8bit/{split}',
                                               seg_map_path=f'gtFine/{split}'))
         super().__init__(img_suffix=IMAGE_SUFFIX, seg_map_suffix=INSTANCE_IDS_SUFFIX, **kwargs)
+
+    def check_image_paths(self, img_paths: list[str]) -> None:
+        """Every image must sit in a city folder directly under the split's image folder."""
+        img_dir = Path(self.data_prefix['img_path'])
+        misplaced = [path for path in img_paths if len(Path(path).relative_to(img_dir).parts) != 2]
+        if misplaced:
+            raise FileNotFoundError(
+                f'{len(misplaced)} images are not in a city folder <split>/<city>/ of {img_dir}, '
+                f'first: {misplaced[0]}. Expected layout:\n{self.LAYOUT}')

@@ -8,10 +8,11 @@ read any locator, so the rest of the pipeline never knows which layout it runs o
 Labels are instance ids with 0 = background. Releases store them as 8/16-bit ids, as palette PNGs
 (the palette index is the id) or as colour images; colours become ids deterministically (black is
 background, the other colours are numbered 1..K in increasing 0xRRGGBB order). Ids need not be
-consecutive: the metric relabels.
+consecutive: the metric relabels. Label PNGs are read by ``label_maps.read_label_png``.
 
-Test plants are those without a label; they must have the challenge's foreground mask, which the
-paper uses at test time.
+Test plants are those of the testing release (a folder or HDF5 file whose name holds "test"); they
+must have the challenge's foreground mask, which the paper uses at test time, and no label. Every
+other plant must have its label: a missing one is an error, never a plant moved to the test set.
 """
 from __future__ import annotations
 
@@ -20,14 +21,17 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import h5py
 import numpy as np
 from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS
 from PIL import Image
 
-__all__ = ['CVPPPDataset', 'LAYOUT', 'Plant', 'colours_to_ids', 'find_plants', 'read_fg',
-           'read_image', 'read_label', 'split_plants']
+from .label_maps import check_ids, colours_to_ids, read_label_png
+
+__all__ = ['CVPPPDataset', 'LAYOUT', 'Plant', 'find_plants', 'read_fg', 'read_image', 'read_label',
+           'split_plants']
 
 H5_SEPARATOR = '::'
 SPLITS = ('train', 'val', 'trainval', 'test')
@@ -44,7 +48,8 @@ or HDF5 files (any *.h5 directly in the data root; fields of one plant may be sp
   <data_root>/CVPPP2017_training_images.h5     A1/plantNNN/rgb, A1/plantNNN/fg
   <data_root>/CVPPP2017_training_truth.h5      A1/plantNNN/label
   <data_root>/CVPPP2017_testing_images.h5      A1/plantNNN/rgb, A1/plantNNN/fg
-Plants with a label are the labelled pool (train/val); plants without one are the test set."""
+Plants whose image is in a folder or file named *test* are the test set (rgb and fg, no label);
+every other plant is labelled (train/val) and must have its label."""
 
 _PNG_NAME = re.compile(r'^(?P<plant>.+)_(?P<field>rgb|label|fg)\.png$')
 
@@ -61,6 +66,13 @@ class Plant:
 
 def _layout_error(message: str) -> FileNotFoundError:
     return FileNotFoundError(f'{message}\nExpected layout:\n{LAYOUT}')
+
+
+def _is_test_source(locator: str, root: Path) -> bool:
+    """Whether an image comes from the testing release: a folder or HDF5 file named *test*."""
+    path = Path(locator.split(H5_SEPARATOR, 1)[0]).relative_to(root)
+    names = (path.stem,) if H5_SEPARATOR in locator else path.parent.parts
+    return any('test' in name.lower() for name in names)
 
 
 def _png_fields(root: Path, subset: str) -> dict[str, dict[str, str]]:
@@ -89,7 +101,7 @@ def _h5_fields(files: list[Path], subset: str) -> dict[str, dict[str, str]]:
         with h5:
             group = h5.get(subset)
             if not isinstance(group, h5py.Group):
-                continue
+                raise _layout_error(f'{path} has no {subset} group (it holds {sorted(h5)}).')
             for name, plant_group in sorted(group.items()):
                 plant = fields.setdefault(name, {})
                 for field in FIELDS:
@@ -106,7 +118,8 @@ def find_plants(data_root: str | Path, subset: str = 'A1') -> dict[str, Plant]:
     """Every plant of ``subset`` under ``data_root``, by name, in either layout (``LAYOUT``).
 
     Fails at once, with the expected layout in the message, when the root is missing, holds
-    neither layout (or both), or a plant lacks its image or has neither label nor foreground.
+    neither layout (or both), an HDF5 file lacks the subset, a plant lacks its image or has neither
+    label nor foreground, a training plant has no label or a test plant has one.
     """
     root = Path(data_root)
     if not root.is_dir():
@@ -126,6 +139,16 @@ def find_plants(data_root: str | Path, subset: str = 'A1') -> dict[str, Plant]:
     if no_image or unusable:
         raise _layout_error(f'incomplete {subset} data under {root}: without rgb: {no_image[:5]}, '
                             f'with neither label nor fg: {unusable[:5]}.')
+    is_test = {name: _is_test_source(plant['rgb'], root) for name, plant in fields.items()}
+    unlabelled = sorted(name for name, plant in fields.items()
+                        if not is_test[name] and 'label' not in plant)
+    labelled_test = sorted(name for name, plant in fields.items()
+                           if is_test[name] and 'label' in plant)
+    if unlabelled or labelled_test:
+        first = unlabelled[0] if unlabelled else labelled_test[0]
+        raise _layout_error(f'{subset} data under {root} does not match its release: training '
+                            f'plants without a label: {unlabelled[:5]}; test plants with one: '
+                            f'{labelled_test[:5]} (image of {first}: {fields[first]["rgb"]}).')
     return {name: Plant(name, plant['rgb'], plant.get('label'), plant.get('fg'))
             for name, plant in sorted(fields.items())}
 
@@ -153,23 +176,22 @@ def split_plants(plants: dict[str, Plant], num_val: int = 28,
     }
 
 
-def _read_array(locator: str, png_mode: str | None = None) -> np.ndarray:
-    """The array of an HDF5 locator, or of a PNG converted to ``png_mode`` (``None``: as stored,
-    so a palette PNG gives its indices)."""
-    if H5_SEPARATOR in locator:
-        path, key = locator.split(H5_SEPARATOR, 1)
-        with h5py.File(path, 'r') as h5:
-            return np.asarray(h5[key])
-    try:
-        with Image.open(locator) as image:
-            return np.asarray(image if png_mode is None else image.convert(png_mode))
-    except (OSError, ValueError) as error:
-        raise FileNotFoundError(f'cannot read {locator}: {error}') from error
+def _read_h5(locator: str) -> np.ndarray:
+    path, key = locator.split(H5_SEPARATOR, 1)
+    with h5py.File(path, 'r') as h5:
+        return np.asarray(h5[key])
 
 
 def read_image(locator: str) -> np.ndarray:
     """(H, W, 3) uint8 RGB; an alpha channel (the HDF5 release stores RGBA) is dropped."""
-    image = _read_array(locator, png_mode='RGB')
+    if H5_SEPARATOR in locator:
+        image = _read_h5(locator)
+    else:  # cv2, not PIL: PIL silently truncates a 16-bit PNG to 8 bits
+        image = cv2.imread(locator, cv2.IMREAD_UNCHANGED)
+        if image is None:
+            raise FileNotFoundError(f'cannot read image {locator}: missing, unreadable or corrupt')
+        if image.ndim == 3:
+            image = image[..., 2::-1]  # BGR(A) -> RGB
     if image.ndim == 2:
         image = np.repeat(image[..., None], 3, axis=2)
     if image.ndim != 3 or image.shape[2] < 3 or image.dtype != np.uint8:
@@ -178,30 +200,26 @@ def read_image(locator: str) -> np.ndarray:
     return np.ascontiguousarray(image[..., :3])
 
 
-def colours_to_ids(colours: np.ndarray) -> np.ndarray:
-    """(H, W, 3) colour label image to (H, W) ids: black is 0, other colours 1..K by 0xRRGGBB."""
-    packed = (colours[..., 0].astype(np.int64) << 16) | (colours[..., 1].astype(np.int64) << 8) \
-        | colours[..., 2]
-    values, ids = np.unique(packed, return_inverse=True)
-    if values[0] != 0:  # no black pixel: every colour is an instance
-        ids = ids + 1
-    return ids.reshape(packed.shape).astype(np.int32)
-
-
 def read_label(locator: str) -> np.ndarray:
     """(H, W) int32 instance ids, 0 = background, from grey ids, a palette or colours."""
-    label = _read_array(locator)
+    if H5_SEPARATOR not in locator:
+        return read_label_png(locator, colours=True).astype(np.int32)
+    label = _read_h5(locator)
     if label.ndim == 3:
-        return colours_to_ids(label[..., :3])
-    if label.ndim != 2 or not np.issubdtype(label.dtype, np.integer):
-        raise ValueError(f'{locator}: expected an integer id map or a colour image, got '
-                         f'{label.dtype} {label.shape}')
-    return label.astype(np.int32)
+        label = colours_to_ids(label[..., :3], locator)
+    return check_ids(label, locator).astype(np.int32)
 
 
 def read_fg(locator: str) -> np.ndarray:
     """(H, W) bool foreground: any non-zero value (0/1, 0/255 or a colour mask)."""
-    fg = _read_array(locator)
+    if H5_SEPARATOR in locator:
+        fg = _read_h5(locator)
+    else:
+        try:
+            with Image.open(locator) as image:
+                fg = np.asarray(image)
+        except (OSError, ValueError) as error:
+            raise FileNotFoundError(f'cannot read {locator}: {error}') from error
     return fg.any(axis=2) if fg.ndim == 3 else fg != 0
 
 

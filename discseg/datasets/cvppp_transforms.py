@@ -13,6 +13,7 @@ from mmseg.registry import TRANSFORMS
 
 from ..targets import instance_targets
 from .cvppp import read_fg, read_image, read_label
+from .label_maps import check_same_size
 
 _CHANNEL_ORDERS = ('rgb', 'bgr')
 
@@ -50,7 +51,8 @@ class LoadCVPPPAnnotations(BaseTransform):
     ``gt_instance_map`` (uint16) comes from the label (``seg_map_path``; test plants have none).
     ``gt_seg_map`` (uint8, leaf = 1) is the challenge's foreground mask (``fg_path``) when the
     plant has one, as the paper's test-time foreground, else the label's non-zero pixels. Both maps
-    join ``seg_fields``, so mmseg's geometric transforms keep them aligned with the image.
+    join ``seg_fields``, so mmseg's geometric transforms keep them aligned with the image. Both
+    must have the size of the image loaded before them.
     """
 
     def transform(self, results: dict) -> dict:
@@ -58,10 +60,13 @@ class LoadCVPPPAnnotations(BaseTransform):
         if label_path is None and fg_path is None:
             raise KeyError(f'{results.get("img_path")}: neither a label nor a foreground mask')
         if label_path is not None:
-            results['gt_instance_map'], results['gt_seg_map'] = instance_targets(
-                read_label(label_path))
+            ids = read_label(label_path)
+            check_same_size(ids.shape, results, label_path)
+            results['gt_instance_map'], results['gt_seg_map'] = instance_targets(ids)
         if fg_path is not None:
-            results['gt_seg_map'] = read_fg(fg_path).astype(np.uint8)
+            fg = read_fg(fg_path)
+            check_same_size(fg.shape, results, fg_path)
+            results['gt_seg_map'] = fg.astype(np.uint8)
         fields = results.setdefault('seg_fields', [])
         fields.extend(key for key in ('gt_seg_map', 'gt_instance_map')
                       if key in results and key not in fields)

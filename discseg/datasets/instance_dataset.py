@@ -27,12 +27,17 @@ class InstanceDataset(BaseSegDataset):
         if not data_list:
             raise FileNotFoundError(f'no *{self.img_suffix} image under {self.data_prefix["img_path"]}. '
                                     f'Expected layout:\n{self.LAYOUT}')
+        self.check_image_paths([d['img_path'] for d in data_list])
         missing = [d['seg_map_path'] for d in data_list
                    if 'seg_map_path' in d and not osp.isfile(d['seg_map_path'])]
         if missing:
             raise FileNotFoundError(f'{len(missing)} instance maps missing, first: {missing[0]}. '
                                     f'Expected layout:\n{self.LAYOUT}')
         return data_list
+
+    def check_image_paths(self, img_paths: list[str]) -> None:
+        """Fail on images that are not where ``LAYOUT`` puts them, before their ground truth is
+        looked for (so that a misplaced image is not reported as missing ground truth)."""
 
 
 @DATASETS.register_module()

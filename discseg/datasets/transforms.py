@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Sequence
 
-import cv2
 import numpy as np
 import torch
 from mmcv.transforms import BaseTransform
@@ -18,27 +17,15 @@ from mmseg.datasets.transforms import PackSegInputs
 from mmseg.registry import TRANSFORMS
 
 from ..targets import instance_targets
-
-
-def read_label_map(path: str, require_16bit: bool = False) -> np.ndarray:
-    """Read a single-channel label PNG without changing its values or bit depth."""
-    label_map = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
-    if label_map is None:
-        raise FileNotFoundError(f'cannot read label map {path}: missing, unreadable or corrupt')
-    if label_map.ndim != 2:
-        raise ValueError(f'label map {path} has shape {label_map.shape}: expected a single-channel '
-                         f'image of ids')
-    if require_16bit and label_map.dtype != np.uint16:
-        raise ValueError(f'label map {path} is {label_map.dtype}: expected 16-bit ids '
-                         f'(label_id * 1000 + k); an 8-bit map has lost them')
-    return label_map
+from .label_maps import check_same_size, read_label_png
 
 
 @TRANSFORMS.register_module()
 class LoadInstanceAnnotations(BaseTransform):
     """Load ``results['seg_map_path']`` as an instance-id map; add instance and semantic targets.
 
-    Adds ``gt_instance_map`` (uint16) and ``gt_seg_map`` (uint8), see ``discseg.targets``.
+    Adds ``gt_instance_map`` (uint16) and ``gt_seg_map`` (uint8), see ``discseg.targets``. The map
+    is read by ``label_maps.read_label_png`` and must have the size of the image loaded before it.
 
     Args:
         label_divisor: ``None`` for class-agnostic data, 1000 for Cityscapes-style ids.
@@ -55,7 +42,8 @@ class LoadInstanceAnnotations(BaseTransform):
         self.require_16bit = require_16bit
 
     def transform(self, results: dict) -> dict:
-        ids = read_label_map(results['seg_map_path'], self.require_16bit)
+        ids = read_label_png(results['seg_map_path'], require_16bit=self.require_16bit)
+        check_same_size(ids.shape, results, results['seg_map_path'])
         results['gt_instance_map'], results['gt_seg_map'] = instance_targets(
             ids, self.label_divisor, self.thing_label_ids)
         fields = results.setdefault('seg_fields', [])

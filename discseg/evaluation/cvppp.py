@@ -21,17 +21,39 @@ background, so a map without any 0 pixel loses its lowest id; here 0 alone is ba
 """
 import numpy as np
 
-__all__ = ['best_dice', 'dice', 'difference_in_count', 'foreground_dice', 'symmetric_best_dice']
+__all__ = ['as_label_map', 'best_dice', 'dice', 'difference_in_count', 'foreground_dice',
+           'symmetric_best_dice']
 
 BACKGROUND = 0
 
 
-def _check_label_maps(pred: np.ndarray, gt: np.ndarray) -> None:
+def as_label_map(label_map, name: str = 'label map') -> np.ndarray:
+    """``label_map`` as an (H, W) numpy array of non-negative integer ids, or an error naming it.
+
+    Accepts numpy arrays and torch tensors on any device and of any integer dtype, ``torch.uint16``
+    (what ``torch.from_numpy`` gives for a 16-bit PNG) included. A colour (H, W, 3) map, floats or
+    negative ids are errors: scoring them would give numbers that mean nothing.
+    """
+    if hasattr(label_map, 'detach'):  # a torch tensor: torch has no min / max of uint16, numpy has
+        label_map = label_map.detach().cpu().numpy()
+    label_map = np.asarray(label_map)
+    if label_map.ndim != 2:
+        raise ValueError(f'{name} must be an (H, W) map of ids, got shape {label_map.shape} '
+                         f'(a colour map must be turned into ids first)')
+    if not np.issubdtype(label_map.dtype, np.integer):
+        raise TypeError(f'{name} must be an integer label map, got dtype {label_map.dtype}')
+    if label_map.size and np.issubdtype(label_map.dtype, np.signedinteger) \
+            and label_map.min() < 0:
+        raise ValueError(f'{name} holds negative ids (down to {label_map.min()}): ids are 0 '
+                         f'(background) and positive instance ids')
+    return label_map
+
+
+def _label_maps(pred: np.ndarray, gt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    pred, gt = as_label_map(pred, 'pred'), as_label_map(gt, 'gt')
     if pred.shape != gt.shape:
         raise ValueError(f'label maps differ in shape: pred {pred.shape}, gt {gt.shape}')
-    for name, label_map in (('pred', pred), ('gt', gt)):
-        if not np.issubdtype(label_map.dtype, np.integer):
-            raise TypeError(f'{name} must be an integer label map, got dtype {label_map.dtype}')
+    return pred, gt
 
 
 def _instance_ids(label_map: np.ndarray) -> np.ndarray:
@@ -91,24 +113,24 @@ def best_dice(pred: np.ndarray, gt: np.ndarray) -> float:
     Asymmetric: labels of ``gt`` that no label of ``pred`` covers are never looked at, so one
     perfect leaf and nothing else scores 1. The challenge therefore ranks by the symmetric version.
     """
-    _check_label_maps(pred, gt)
+    pred, gt = _label_maps(pred, gt)
     return _best_dice_from_table(_pairwise_dice(pred, gt))
 
 
 def symmetric_best_dice(pred: np.ndarray, gt: np.ndarray) -> float:
     """SBD = min(BestDice(pred, gt), BestDice(gt, pred)): each map must explain the other."""
-    _check_label_maps(pred, gt)
+    pred, gt = _label_maps(pred, gt)
     pairwise_dice = _pairwise_dice(pred, gt)
     return min(_best_dice_from_table(pairwise_dice), _best_dice_from_table(pairwise_dice.T))
 
 
 def difference_in_count(pred: np.ndarray, gt: np.ndarray) -> int:
     """DiC = #instances in ``pred`` minus #instances in ``gt``; positive means over-counting."""
-    _check_label_maps(pred, gt)
+    pred, gt = _label_maps(pred, gt)
     return len(_instance_ids(pred)) - len(_instance_ids(gt))
 
 
 def foreground_dice(pred: np.ndarray, gt: np.ndarray) -> float:
     """Dice of the foregrounds (all instances merged), separating segmentation from splitting."""
-    _check_label_maps(pred, gt)
+    pred, gt = _label_maps(pred, gt)
     return dice(pred != BACKGROUND, gt != BACKGROUND)

@@ -18,6 +18,8 @@ from pycocotools import mask as mask_utils
 from pycocotools.coco import COCO
 from pycocotools.cocoeval import COCOeval
 
+from .cvppp import as_label_map
+
 __all__ = ['EncodedInstances', 'coco_objects', 'encode_instances', 'mask_ap',
            'mask_ap_from_encoded']
 
@@ -53,15 +55,13 @@ class EncodedInstances:
 
 def encode_instances(instance_map: np.ndarray,
                      scores: np.ndarray | None = None) -> EncodedInstances:
-    """Encode every non-zero id of ``instance_map`` as one RLE.
+    """Encode every non-zero id of ``instance_map`` (see ``as_label_map``) as one RLE.
 
     Ground truths pass no ``scores`` and may use any non-zero ids. Predictions pass ``scores`` of
     length K and use ids 1..K, id k scored by ``scores[k - 1]``; an id with no pixel left in the map
     is not a detection and is dropped.
     """
-    if instance_map.ndim != 2 or not np.issubdtype(instance_map.dtype, np.integer):
-        raise TypeError('instance_map must be a 2-D integer array, '
-                        f'got a {instance_map.ndim}-D array of {instance_map.dtype}')
+    instance_map = as_label_map(instance_map, 'instance_map')
     ids = np.unique(instance_map)
     ids = ids[ids != BACKGROUND]
 

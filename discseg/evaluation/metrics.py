@@ -6,7 +6,7 @@ from mmengine.evaluator import BaseMetric
 from mmseg.registry import METRICS
 from torch import Tensor
 
-from .cvppp import difference_in_count, foreground_dice, symmetric_best_dice
+from .cvppp import as_label_map, difference_in_count, foreground_dice, symmetric_best_dice
 from .mask_ap import EncodedInstances, encode_instances, mask_ap_from_encoded
 
 
@@ -15,9 +15,7 @@ def _label_map(sample: dict, key: str) -> np.ndarray:
     data: Tensor = sample[key]['data']
     if data.ndim == 3 and data.shape[0] == 1:
         data = data[0]
-    if data.ndim != 2:
-        raise ValueError(f'{key} must hold one [1, H, W] map, got shape {tuple(data.shape)}')
-    return data.cpu().numpy()
+    return as_label_map(data, f'{key} of {sample.get("img_path")}')
 
 
 def score_image(img_path: str | None, pred: np.ndarray, gt: np.ndarray,
@@ -27,6 +25,11 @@ def score_image(img_path: str | None, pred: np.ndarray, gt: np.ndarray,
 
     Every metric scoring instances (ours and the baselines') goes through this one function.
     """
+    pred = as_label_map(pred, f'prediction of {img_path}')
+    gt = as_label_map(gt, f'ground truth of {img_path}')
+    if pred.shape != gt.shape:
+        raise ValueError(f'{img_path}: prediction is {pred.shape[0]}x{pred.shape[1]} (HxW) but its '
+                         f'ground truth is {gt.shape[0]}x{gt.shape[1]}')
     result = {
         'img_path': img_path,
         'sbd': symmetric_best_dice(pred, gt),

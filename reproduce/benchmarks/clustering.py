@@ -6,6 +6,7 @@ Run with ``python -m reproduce.benchmarks.clustering``; writes results/benchmark
 """
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 from typing import Callable
 
@@ -142,7 +143,10 @@ def benchmark_case(name: str, embeddings: torch.Tensor, mask: torch.Tensor, gt: 
     }
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--out', type=Path, default=REPORT, help='report JSON to write')
+    args = parser.parse_args(argv)
     cases = {
         # name: (height, width, instances, foreground fraction, timed rounds); sklearn takes
         # tens of seconds per run on the large case, so it gets fewer rounds.
@@ -166,7 +170,7 @@ def main() -> None:
         print(f'[{name}] generating', flush=True)
         embeddings, mask, gt = make_case(height, width, instances, fraction, seed=index)
         report['cases'][name] = benchmark_case(name, embeddings, mask, gt, repeats)
-    save_report(REPORT, report)
+    save_report(args.out, report)
 
 
 if __name__ == '__main__':

@@ -1,4 +1,5 @@
 """The Cityscapes dataset over the official layout, and the generated tree the other tests use."""
+import shutil
 from pathlib import Path
 
 import cv2
@@ -111,9 +112,29 @@ def test_image_without_ground_truth_is_reported(cityscapes_tree, tmp_path):
                             pipeline=[]))
 
 
+@pytest.mark.parametrize('move_ground_truth_too', [False, True])
+def test_image_outside_a_city_folder_is_reported_as_such(cityscapes_tree, tmp_path,
+                                                         move_ground_truth_too):
+    root, written = cityscapes_tree
+    copy = tmp_path / 'copy'
+    shutil.copytree(root, copy)
+    image = next((copy / 'leftImg8bit' / 'val').rglob('*_leftImg8bit.png'))
+    image.rename(image.parent.parent / image.name)  # leftImg8bit/val/<name>, no city folder
+    if move_ground_truth_too:  # found by the same relative path, yet still not the layout
+        gt = copy / 'gtFine' / 'val' / image.parent.name / image.name.replace(
+            'leftImg8bit', 'gtFine_instanceIds')
+        gt.rename(gt.parent.parent / gt.name)
+    init_default_scope('mmseg')
+    with pytest.raises(FileNotFoundError, match=r'1 images are not in a city folder') as error:
+        DATASETS.build(dict(type='CityscapesInstanceDataset', data_root=str(copy), split='val',
+                            pipeline=[]))
+    assert image.name in str(error.value) and 'instance maps missing' not in str(error.value)
+
+
 def test_ground_truth_path_of_an_image():
     image = Path('/data/cs/leftImg8bit/val/lindau/lindau_000001_000019_leftImg8bit.png')
     assert instance_ids_path(image) == Path(
         '/data/cs/gtFine/val/lindau/lindau_000001_000019_gtFine_instanceIds.png')
-    with pytest.raises(ValueError, match='leftImg8bit'):
+    with pytest.raises(ValueError, match=r'image /data/cs/images/val/x\.png is not at .*the '
+                                         r'official image layout'):
         instance_ids_path('/data/cs/images/val/x.png')

@@ -1,6 +1,8 @@
 """CVPPP data: both official layouts, every label encoding, the split, the errors, the pipelines."""
 import shutil
 
+import cv2
+import h5py
 import numpy as np
 import pytest
 from mmengine.config import Config
@@ -8,8 +10,8 @@ from mmseg.registry import DATASETS, TRANSFORMS
 from PIL import Image
 
 import discseg  # noqa: F401  (registers the dataset and transforms)
-from discseg.datasets.cvppp import (colours_to_ids, find_plants, read_fg, read_image, read_label,
-                                    split_plants)
+from discseg.datasets.cvppp import find_plants, read_fg, read_image, read_label, split_plants
+from discseg.datasets.label_maps import colours_to_ids
 from discseg.synthetic.rosettes import RosetteConfig, write_dataset
 
 CONFIG = 'reproduce/configs/cvppp/discseg_cvppp.py'
@@ -131,6 +133,41 @@ def test_hdf5_plant_without_image_is_reported(roots, tmp_path):
     shutil.copy(roots['hdf5'] / 'CVPPP2017_training_truth.h5', root)
     with pytest.raises(FileNotFoundError, match='without rgb'):
         find_plants(root)
+
+
+def drop_from_hdf5(path, key):
+    with h5py.File(path, 'a') as h5:
+        del h5[key]
+
+
+@pytest.mark.parametrize('key,message', [
+    ('A1/plant003/label', r"training plants without a label: \['plant003'\].*"
+                          r"CVPPP2017_training_images\.h5::A1/plant003/rgb"),
+    ('A1', r'CVPPP2017_training_truth\.h5 has no A1 group'),
+])
+def test_missing_hdf5_labels_are_errors_not_test_plants(roots, tmp_path, key, message):
+    root = tmp_path / 'root'
+    shutil.copytree(roots['hdf5'], root)
+    drop_from_hdf5(root / 'CVPPP2017_training_truth.h5', key)
+    with pytest.raises(FileNotFoundError, match=message):
+        find_plants(root)
+
+
+def test_png_training_plant_without_label_and_test_plant_with_one_are_errors(roots, tmp_path):
+    root = tmp_path / 'root'
+    shutil.copytree(roots['png_grey'], root)
+    (root / 'training' / 'A1' / 'plant002_label.png').rename(
+        root / 'testing' / 'A1' / 'plant001_label.png')
+    with pytest.raises(FileNotFoundError, match=r"without a label: \['plant002'\]; test plants "
+                                                r"with one: \['plant001'\]"):
+        find_plants(root)
+
+
+def test_16bit_image_is_an_error_not_saturated(tmp_path):
+    assert cv2.imwrite(str(tmp_path / 'plant001_rgb.png'), np.full((4, 4, 3), 30000, np.uint16))
+    with pytest.raises(ValueError, match=r'plant001_rgb\.png: expected an 8-bit RGB\(A\) image, '
+                                         r'got uint16'):
+        read_image(str(tmp_path / 'plant001_rgb.png'))
 
 
 def test_annotations_of_labelled_and_test_plants(roots):

@@ -38,13 +38,17 @@ def test_eight_bit_map_rejected_when_16bit_needed(tmp_path):
         load(dict(seg_map_path=path, seg_fields=[]))
 
 
-@pytest.mark.parametrize('content', [None, b'not a png'])
-def test_missing_or_corrupt_map_names_the_file(tmp_path, content):
+@pytest.mark.parametrize('content,error,message', [
+    (None, FileNotFoundError, 'cannot read'),
+    (b'not a png', ValueError, 'not a PNG'),
+    (b'\x89PNG\r\n\x1a\n truncated', FileNotFoundError, 'corrupt'),
+])
+def test_missing_or_corrupt_map_names_the_file(tmp_path, content, error, message):
     path = tmp_path / 'broken.png'
     if content is not None:
         path.write_bytes(content)
     load = TRANSFORMS.build(dict(type='LoadInstanceAnnotations'))
-    with pytest.raises(FileNotFoundError, match='broken.png'):
+    with pytest.raises(error, match=rf'broken\.png.*{message}|{message}.*broken\.png'):
         load(dict(seg_map_path=str(path), seg_fields=[]))
 
 

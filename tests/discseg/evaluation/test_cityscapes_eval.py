@@ -17,7 +17,8 @@ import torch
 from cityscapesscripts.evaluation import evalInstanceLevelSemanticLabeling as cs_eval
 
 from discseg.evaluation.cityscapes import (UNAVAILABLE, CityscapesInstanceMetric, evaluate,
-                                           export_prediction, main)
+                                           export_prediction)
+from discseg.evaluation.cityscapes.__main__ import main
 
 NAME = 'lindau_000000_000019'
 CAR_A, CAR_B, PERSON = 26000, 26001, 24000
@@ -109,11 +110,14 @@ def test_files_only_in_the_output_folder_and_no_stale_cache(ground_truth, tmp_pa
     monkeypatch.chdir(working)
     submit(tmp_path / 'pred', *the_ground_truth(frame()))
     data, predictions = snapshot(tmp_path / 'data'), snapshot(tmp_path / 'pred')
+    site_cache = Path(cs_eval.args.gtInstancesFile)  # the module's default, in site-packages
+    site_cache_before = site_cache.exists() and site_cache.stat().st_mtime_ns
     evaluate(ground_truth, tmp_path / 'pred', tmp_path / 'out')
     assert snapshot(tmp_path / 'data') == data
     assert snapshot(tmp_path / 'pred') == predictions
     assert list(working.iterdir()) == [] and Path.cwd() == working
-    assert not Path(cs_eval.args.gtInstancesFile).exists()  # the module's default, in site-packages
+    # Neither created nor touched (it may exist: cityscapesscripts' own command writes it there).
+    assert (site_cache.exists() and site_cache.stat().st_mtime_ns) == site_cache_before
     assert sorted(p.name for p in (tmp_path / 'out').iterdir()) == [
         'gtInstances.json', 'matches.json', 'results.json']
 

@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+import torch
 
 from discseg.evaluation.cvppp import (
     best_dice,
@@ -184,3 +185,23 @@ def test_inputs_are_validated():
         best_dice(np.zeros((2, 2), dtype=float), np.zeros((2, 2), dtype=int))
     with pytest.raises(TypeError, match='integer'):
         difference_in_count(np.zeros((2, 2), dtype=int), np.zeros((2, 2), dtype=bool))
+
+
+def test_colour_maps_and_negative_ids_are_errors_not_scores():
+    colour = np.zeros((2, 2, 3), dtype=np.uint8)
+    for score in (symmetric_best_dice, difference_in_count, foreground_dice):
+        with pytest.raises(ValueError, match=r'pred must be an \(H, W\) map of ids, got shape '
+                                             r'\(2, 2, 3\)'):
+            score(colour, colour)
+    with pytest.raises(ValueError, match=r'gt holds negative ids \(down to -1\)'):
+        symmetric_best_dice(np.zeros((2, 2), int), np.array([[0, -1], [1, 1]]))
+
+
+def test_torch_uint16_maps_score_like_their_int64_copies():
+    """``torch.from_numpy`` of a 16-bit PNG gives torch.uint16, which has no min / max in torch."""
+    pred = torch.from_numpy(np.array([[0, 1, 1], [2, 2, 0]], np.uint16))
+    gt = torch.from_numpy(np.array([[0, 1, 1], [1, 2, 2]], np.uint16))
+    for score in (best_dice, symmetric_best_dice, difference_in_count, foreground_dice):
+        assert score(pred, gt) == score(pred.numpy().astype(np.int64), gt.numpy().astype(np.int64))
+    # By hand: pred 1 best matches gt 1 (2 of 2 + 3 px: 4/5), pred 2 gt 2 (1 of 2 + 2 px: 1/2).
+    assert best_dice(pred, gt) == pytest.approx((4 / 5 + 1 / 2) / 2)

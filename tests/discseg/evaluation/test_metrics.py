@@ -117,7 +117,7 @@ def test_ap_can_be_turned_off_and_then_needs_no_scores():
 
 def test_multi_channel_maps_are_rejected():
     sample = sample_dict('a.png', PRED_A.repeat(2, 1, 1), SCORES_A, GT_A)
-    with pytest.raises(ValueError, match=r'pred_instance_map must hold one \[1, H, W\] map'):
+    with pytest.raises(ValueError, match=r'pred_instance_map of a\.png must be an \(H, W\) map'):
         InstanceSegMetric().process({}, [sample])
 
 
@@ -127,3 +127,18 @@ def test_results_keep_encoded_instances_not_maps():
     result = metric.results[0]
     assert not any(isinstance(value, (np.ndarray, torch.Tensor)) for value in result.values())
     assert len(result['prediction'].rles) == len(result['ground_truth'].rles) == 2
+
+
+def test_uint16_maps_from_16bit_pngs_score_like_int64_maps():
+    """``torch.from_numpy`` of a 16-bit PNG gives torch.uint16, which has no min / max in torch."""
+    as_uint16 = [(name, pred.to(torch.uint16), scores, gt.to(torch.uint16))
+                 for name, pred, scores, gt in IMAGES]
+    metric = InstanceSegMetric()
+    metric.process({}, [sample_dict(*image) for image in as_uint16])
+    assert metric.compute_metrics(metric.results) == pytest.approx(EXPECTED)
+
+
+def test_negative_ids_are_an_error():
+    sample = sample_dict('a.png', PRED_A, SCORES_A, GT_A - 1)
+    with pytest.raises(ValueError, match=r'gt_instance_map of a\.png holds negative ids'):
+        InstanceSegMetric().process({}, [sample])

@@ -16,10 +16,12 @@ AP100m and AP50m need each ground-truth instance's distance, which ``instances2d
 computes (``medDist`` stays -1): they are reported as ``UNAVAILABLE``, never as a number.
 
     python -m discseg.evaluation.cityscapes --gt GT_DIR --pred PRED_DIR --out OUT_DIR
+
+runs ``__main__.py``, which ``import discseg`` never imports: a module that registers components
+must not also be the script, or ``-m`` would execute (and register) it a second time.
 """
 from __future__ import annotations
 
-import argparse
 import contextlib
 import copy
 import io
@@ -38,10 +40,10 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 from mmseg.registry import METRICS
 
-from ..datasets.cityscapes import INSTANCE_IDS_SUFFIX, THING_LABEL_IDS, instance_ids_path
+from ...datasets.cityscapes import INSTANCE_IDS_SUFFIX, THING_LABEL_IDS, instance_ids_path
 
-__all__ = ['UNAVAILABLE', 'CityscapesInstanceMetric', 'evaluate', 'export_prediction',
-           'format_results']
+__all__ = ['RESULTS', 'UNAVAILABLE', 'CityscapesInstanceMetric', 'evaluate',
+           'export_prediction', 'format_results']
 
 UNAVAILABLE = 'unavailable'
 GT_CACHE = 'gtInstances.json'
@@ -249,23 +251,3 @@ class CityscapesInstanceMetric(BaseMetric):
         for name, values in summary['classes'].items():
             metrics.update({f'{name}_AP': values['AP'], f'{name}_AP50': values['AP50']})
         return metrics
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog='python -m discseg.evaluation.cityscapes',
-        description='Score predictions in the Cityscapes instance results format with '
-                    'cityscapesscripts; every file it writes goes to --out.')
-    parser.add_argument('--gt', required=True, type=Path,
-                        help='folder of *_gtFine_instanceIds.png (searched recursively), '
-                             'e.g. <cityscapes>/gtFine/val')
-    parser.add_argument('--pred', required=True, type=Path,
-                        help='folder of <city>_<seq>_<frame>*.txt files and their masks')
-    parser.add_argument('--out', required=True, type=Path, help='output folder')
-    args = parser.parse_args(argv)
-    print(format_results(evaluate(args.gt, args.pred, args.out)))
-    print(f'details: {args.out / RESULTS}')
-
-
-if __name__ == '__main__':
-    main()
