@@ -34,11 +34,13 @@ import pandas as pd
 import torch
 from mmengine.config import Config
 
-from .benchmarks.table4 import measure_network, measure_networks, size_name  # noqa: F401 (measure_network: the tests' old import)
+from discseg.datasets.cityscapes import CityscapesInstanceDataset
+
+from .benchmarks.table4 import measure_networks, size_name
 from .profiles import CITYSCAPES_MASKRCNN, CITYSCAPES_OURS, CITYSCAPES_PROFILES as PROFILES
 from .profiles import CityscapesProfile, TrainSpec
 from .runner import load_config, select_device, train
-from .stages import Stages, log, write_atomic
+from .stages import Stages, data_identity, log, write_atomic
 
 TABLE3_SETTINGS = [(mask, clustering) for mask in ('prediction', 'ground_truth')
                    for clustering in ('mean_shift', 'center_threshold')]
@@ -397,12 +399,26 @@ def write_provenance(stages: Stages, profile: CityscapesProfile, out: Path,
     })
 
 
+def check_data_root(data_root: Path) -> None:
+    """Both splits the experiment trains and validates on hold images with their ground truth."""
+    for split in ('train', 'val'):
+        dataset = CityscapesInstanceDataset(split=split, data_root=str(data_root), pipeline=[])
+        if len(dataset) == 0:
+            raise FileNotFoundError(f'{data_root} has no {split} images; expected layout:\n'
+                                    f'{CityscapesInstanceDataset.LAYOUT}')
+
+
 def run(args: argparse.Namespace) -> None:
     select_device(args.device)
     profile = PROFILES[args.profile]
     work_dir = args.work_dir / args.profile
     out = results_dir(args)
-    stages = Stages(work_dir)
+    identity = {'profile': args.profile, 'init_checkpoint': str(args.init_checkpoint),
+                'maskrcnn_checkpoint': str(args.maskrcnn_checkpoint)}
+    if args.data_root is not None:
+        check_data_root(args.data_root)  # before any stage: a wrong root fails at once
+        identity['data'] = data_identity(args.data_root)
+    stages = Stages(work_dir, identity)
     stages.run('table4_speed', lambda: {'rows': measure_networks(
         profile.table4_networks, profile.table4_sizes, profile.speed_repeats)})
     if args.data_root is not None:

@@ -37,7 +37,7 @@ from discseg.datasets.cvppp import LAYOUT, find_plants, read_image, read_label, 
 from .evaluate import predict_and_score, predicted_instance_map
 from .profiles import CVPPP_PROFILES as PROFILES
 from .runner import load_config, select_device, train
-from .stages import Stages, log, write_atomic
+from .stages import Stages, data_identity, log, write_atomic
 
 from paper_figures.common import draw_example_grid
 
@@ -331,6 +331,10 @@ def run(args: argparse.Namespace) -> None:
         from discseg.synthetic.rosettes import write_dataset
         stages.run('generate', lambda: write_dataset(data_root) or {'data_root': str(data_root)})
     plants = find_plants(data_root, SUBSET)  # fails here, with the layout, on a wrong root
+    stages.identity = {'data': data_identity(data_root), 'profile': args.profile,
+                       **{key: str(getattr(args, key)) for key in (
+                           'methods', 'num_val', 'split_seed', 'seed', 'max_iters', 'pretrained',
+                           'maskrcnn_pretrained')}}
     split = {'seed': args.split_seed, **split_plants(plants, args.num_val, args.split_seed)}
     split.pop('trainval')
     for method in args.methods:

@@ -149,9 +149,12 @@ def _lock(work_dir: Path) -> None:
 class Stages:
     """Runs named stages once per set of inputs; records are kept in ``work_dir/stages``."""
 
-    def __init__(self, work_dir: Path) -> None:
+    def __init__(self, work_dir: Path, identity: Mapping[str, Any] | None = None) -> None:
+        """``identity``: inputs every stage of the run depends on (the data, the profile, the
+        options that change results); each stage adds its own in ``run``."""
         self.dir = Path(work_dir) / 'stages'
         self.dir.mkdir(parents=True, exist_ok=True)
+        self.identity = dict(identity or {})
         _lock(Path(work_dir))
 
     def record(self, name: str) -> dict | None:
@@ -166,7 +169,7 @@ class Stages:
         seeds, earlier stages' outputs); the record keeps them, and a re-run with other inputs
         raises StageInputsChanged listing the keys whose values differ.
         """
-        inputs = canonical(dict(inputs or {}))
+        inputs = canonical({**self.identity, **(inputs or {})})
         done = self.record(name)
         if done is not None:
             before = done.get('inputs', {})

@@ -9,7 +9,8 @@ from mmengine.config import Config
 from discseg.datasets.cityscapes import THING_LABEL_IDS
 from discseg.evaluation.cityscapes import UNAVAILABLE, evaluate
 from discseg.synthetic.cityscapes_tree import write_cityscapes_tree
-from reproduce.cityscapes import evaluate_checkpoint, measure_network, run, set_input_size
+from reproduce.benchmarks.table4 import measure_network
+from reproduce.cityscapes import evaluate_checkpoint, run, set_input_size
 from reproduce.profiles import CITYSCAPES_OURS as OURS
 from reproduce.profiles import CITYSCAPES_PROFILES as PROFILES
 from reproduce.profiles import CITYSCAPES_TINY as TINY
@@ -71,6 +72,15 @@ def test_network_measure_needs_no_data():
     row = measure_network(TINY, (128, 64), repeats=1)
     assert row['parameters_M'] == pytest.approx(0.74, abs=0.01)
     assert row['fps'] > 0 and row['memory_GB'] > 0 and row['timed_passes'] == 1
+
+
+def test_a_wrong_data_root_fails_before_any_stage(tmp_path):
+    args = argparse.Namespace(data_root=tmp_path, profile='smoke', device='cpu',
+                              work_dir=tmp_path / 'work', results=tmp_path / 'results',
+                              init_checkpoint=None, maskrcnn_checkpoint=None, launcher='none')
+    with pytest.raises(FileNotFoundError, match='Expected layout'):
+        run(args)
+    assert not (tmp_path / 'work').exists()
 
 
 @pytest.mark.slow

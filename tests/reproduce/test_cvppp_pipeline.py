@@ -1,6 +1,7 @@
 """`python -m reproduce cvppp` end to end on generated rosettes: train, validate, submit, report."""
 import argparse
 import json
+import shutil
 
 import cv2
 import h5py
@@ -15,6 +16,7 @@ from discseg.datasets.cvppp import find_plants, split_plants
 from discseg.synthetic.rosettes import RosetteConfig, write_dataset
 from reproduce import cvppp
 from reproduce.profiles import CVPPP_PROFILES
+from reproduce.stages import StageInputsChanged
 
 TINY = RosetteConfig(height=60, width=56, num_leaves=(3, 6))
 
@@ -86,6 +88,14 @@ def test_smoke_run_end_to_end(rosettes, tmp_path):
 
     records = {p.name: p.read_text() for p in (work / 'stages').iterdir()}
     cvppp.run(args)  # finished stages are skipped; the report is rewritten from their records
+    assert {p.name: p.read_text() for p in (work / 'stages').iterdir()} == records
+
+    # The same work dir with other plants: stopped before anything is reused or trained.
+    other = tmp_path / 'other-plants'
+    shutil.copytree(rosettes, other)
+    args.data_root = other
+    with pytest.raises(StageInputsChanged, match=r"train_ours.*\['data'\] changed"):
+        cvppp.run(args)
     assert {p.name: p.read_text() for p in (work / 'stages').iterdir()} == records
 
 
