@@ -14,7 +14,7 @@ from typing import Any
 import torch
 from mmengine.config import Config
 
-from .hooks import EARLY_STOPPING, TRAIN_SECONDS, VALIDATIONS
+from discseg.engine import EARLY_STOPPING, TRAIN_SECONDS, VALIDATIONS
 
 DATALOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 # Every training run gets these: exact resume, and the time its iterations took (see hooks.py).
@@ -96,8 +96,6 @@ def train(cfg: Config) -> TrainingRecord:
     drops it and mmengine finds the work dir's latest checkpoint.
     """
     from mmengine.runner import Runner
-
-    import reproduce.hooks  # noqa: F401  (registers the hooks RUN_HOOKS names)
 
     cfg = with_run_hooks(cfg)
     cfg.resume = (Path(cfg.work_dir) / 'last_checkpoint').exists()

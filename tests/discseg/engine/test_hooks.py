@@ -4,7 +4,7 @@ from types import SimpleNamespace
 import pytest
 from mmengine.logging import MessageHub
 
-from reproduce.hooks import EARLY_STOPPING, ResumableEarlyStoppingHook, TrainingTimerHook
+from discseg.engine.hooks import EARLY_STOPPING, ResumableEarlyStoppingHook, TrainingTimerHook
 
 
 def fake_runner(name, spent_before=0.0):
@@ -16,7 +16,7 @@ def fake_runner(name, spent_before=0.0):
 
 def test_timer_accumulates_and_never_stops(monkeypatch):
     clock = iter([0.0, 4.0, 10.0, 17.0])
-    monkeypatch.setattr('reproduce.hooks.time.perf_counter', lambda: next(clock))
+    monkeypatch.setattr('discseg.engine.hooks.time.perf_counter', lambda: next(clock))
     hook, runner = TrainingTimerHook(), fake_runner('timer-test', spent_before=2.0)
     for index in range(2):
         hook.before_train_iter(runner, index)
