@@ -38,13 +38,14 @@ PARTS="$OUT_DIR/parts.jsonl"  # one line per step: name, exit status, seconds; s
 exec > >(tee -a "$OUT_DIR/log.txt") 2>&1
 START=$SECONDS
 cd "$ROOT"
-export PYTHONUNBUFFERED=1 PYTHONPATH="$ROOT"
+export ROOT CARRY PY SITE PYTHONUNBUFFERED=1 PYTHONPATH="$ROOT"
 
 GPU=1
 if ! "$PY" -c 'import torch, sys; sys.exit(not torch.cuda.is_available())'; then
   echo "gpu_check: torch sees no GPU: CPU build, no CUDA tests, parts on the CPU"
   GPU=0
 fi
+export GPU
 
 # step NAME LIMIT CMD...: run CMD under min(LIMIT, what the budget leaves) and record how it ended.
 step() {
@@ -58,7 +59,11 @@ step() {
   [ "$limit" -gt "$left" ] && limit="$left"
   echo "gpu_check: [$name] limit $limit s"
   local began=$SECONDS
-  timeout --kill-after=10 "$limit" "$@"
+  if declare -F "$1" > /dev/null; then  # a function of this script: in a child bash, killable
+    timeout --kill-after=10 "$limit" bash -c "$(declare -f "$1"); $1"
+  else
+    timeout --kill-after=10 "$limit" "$@"
+  fi
   local rc=$?
   local status=ok
   [ "$rc" -ne 0 ] && status=failed
