@@ -99,6 +99,9 @@ build_mmcv() {
       export MMCV_CUDA_ARGS="-I/tmp/mmcv-shim"
     fi
   fi
+  # torch builds in parallel only through the ninja executable, which a venv keeps beside python.
+  PATH="$("$PY" -c 'import os, sys; print(os.path.dirname(sys.executable))'):$PATH"
+  command -v ninja > /dev/null || echo "gpu_check: no ninja on PATH: mmcv builds one file at a time"
   echo "gpu_check: building mmcv ops (arch ${TORCH_CUDA_ARCH_LIST:-cpu}, $(nproc) jobs)"
   MMCV_WITH_OPS=1 MAX_JOBS="$(nproc)" CFLAGS="-DNDEBUG -O3 -g0 -fwrapv -Wall" \
     "$PY" -m pip install --quiet --no-index --no-deps --no-build-isolation --no-cache-dir \
