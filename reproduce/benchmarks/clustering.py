@@ -2,7 +2,8 @@
 
 Synthetic embeddings that a zero loss would produce (every pixel within ``delta_v = 0.5`` of its
 instance centre, centres at least 3.0 apart) must be recovered exactly; the question is how fast.
-Run with ``python -m reproduce.benchmarks.clustering``; writes results/benchmarks/clustering.json.
+Run with ``python -m reproduce.benchmarks.clustering [--device cuda] [--out FILE]``; writes
+results/benchmarks/clustering.json. sklearn always runs on the CPU; ``--device`` moves ours.
 """
 from __future__ import annotations
 
@@ -93,14 +94,15 @@ def one_thread(fn: Callable[[], np.ndarray]) -> Callable[[], np.ndarray]:
 
 
 def benchmark_case(name: str, embeddings: torch.Tensor, mask: torch.Tensor, gt: np.ndarray,
-                   repeats: int) -> dict:
+                   repeats: int, device: str = 'cpu') -> dict:
     """SBD of each method against ``gt``, then interleaved timings; the SBD pass is the warm-up."""
     rng = np.random.default_rng(1)
+    ours_inputs = embeddings.to(device), mask.to(device)
     foreground = embeddings[:, mask].T.numpy()
     seeds = foreground[rng.choice(len(foreground), NUM_SKLEARN_SEEDS, replace=False)]
     methods = {
-        'ours': lambda: cluster(embeddings, mask, BANDWIDTH).numpy(),
-        'ours_one_thread': one_thread(lambda: cluster(embeddings, mask, BANDWIDTH).numpy()),
+        'ours': lambda: cluster(*ours_inputs, BANDWIDTH).cpu().numpy(),
+        'ours_one_thread': one_thread(lambda: cluster(*ours_inputs, BANDWIDTH).cpu().numpy()),
         'sklearn_bin_seeded': sklearn_method(
             embeddings, mask, MeanShift(bandwidth=BANDWIDTH, bin_seeding=True)),
         'sklearn_seeded': sklearn_method(
@@ -145,6 +147,7 @@ def benchmark_case(name: str, embeddings: torch.Tensor, mask: torch.Tensor, gt: 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--device', default='cpu', help="where ours runs: 'cpu' or 'cuda'")
     parser.add_argument('--out', type=Path, default=REPORT, help='report JSON to write')
     args = parser.parse_args(argv)
     cases = {
@@ -164,12 +167,14 @@ def main(argv: list[str] | None = None) -> None:
             'threads': 'sklearn MeanShift with its default n_jobs=None (one core for the seeds); '
                        'ours with the torch threads in machine info, and ours_one_thread with 1',
         },
+        'device': args.device,
         'cases': {},
     }
     for index, (name, (height, width, instances, fraction, repeats)) in enumerate(cases.items()):
         print(f'[{name}] generating', flush=True)
         embeddings, mask, gt = make_case(height, width, instances, fraction, seed=index)
-        report['cases'][name] = benchmark_case(name, embeddings, mask, gt, repeats)
+        report['cases'][name] = benchmark_case(name, embeddings, mask, gt, repeats,
+                                                 args.device)
     save_report(args.out, report)
 
 

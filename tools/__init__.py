@@ -1,0 +1,1 @@
+"""Maintenance tools: the offline GPU check and its preparation."""

@@ -1,0 +1,1 @@
+"""The per-part scripts of tools/gpu_check.sh."""
