@@ -18,6 +18,7 @@ def segment_instances(embeddings: Tensor,
                       bandwidth: float = 1.5,
                       ground_truth_ids: Tensor | None = None,
                       score: str = 'class_probability',
+                      leftovers: str = 'unlabelled',
                       **cluster_kwargs) -> tuple[Tensor, Tensor, Tensor]:
     """Cluster the embeddings separately inside each non-background class of ``semantic``.
 
@@ -33,6 +34,9 @@ def segment_instances(embeddings: Tensor,
             (``center_threshold``, the paper's Table 3 ablation) instead of mean-shift.
         score: ``'class_probability'``: mean probability of the instance's class over its pixels;
             ``'constant'``: 1.0.
+        leftovers: what becomes of a class's pixels near no centre: ``'unlabelled'`` (the paper)
+            or ``'nearest_centre'`` (every pixel of the class's mask joins an instance; for given
+            masks), with either clustering (see ``discseg.clustering``).
         **cluster_kwargs: passed to ``cluster``.
 
     Returns:
@@ -49,9 +53,11 @@ def segment_instances(embeddings: Tensor,
             continue
         mask = semantic == class_index
         if ground_truth_ids is None:
-            class_instances = cluster(embeddings, mask, bandwidth, **cluster_kwargs)
+            class_instances = cluster(embeddings, mask, bandwidth, leftovers=leftovers,
+                                      **cluster_kwargs)
         else:
-            class_instances = center_threshold(embeddings, ground_truth_ids * mask, bandwidth, mask=mask)
+            class_instances = center_threshold(embeddings, ground_truth_ids * mask, bandwidth,
+                                               mask=mask, leftovers=leftovers)
         num_found = int(class_instances.max())
         offset = len(labels)
         instance_map = torch.where(class_instances > 0, class_instances + offset, instance_map)

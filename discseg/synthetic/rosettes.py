@@ -1,11 +1,12 @@
 """Synthetic leaf rosettes written in the CVPPP challenge's own layouts, for tests and demos.
 
 The real A1 data (top views of Arabidopsis rosettes on soil, 530 x 500) cannot be fetched here, so
-the whole CVPPP pipeline is exercised on look-alikes: a rosette of 6 to 18 spoon-shaped leaves on a
-stalk each, spread by the golden angle, younger leaves smaller and painted over older ones, on a
-brown soil texture. Leaves are shaded darker towards their rims and along the midrib, so
-neighbouring leaves of one plant are separable, as in the real images. It is a demo, not a model
-of plant growth.
+the whole CVPPP pipeline is exercised on look-alikes made to match A1's statistics (see
+``RosetteConfig``): a rosette of spoon-shaped leaves on a stalk each, spread by the golden angle,
+younger leaves smaller and painted over older ones near the centre, in the middle of a round pot of
+dark soil (sometimes with moss) on a red-orange tray that fills the corners. Leaves are shaded
+darker towards their rims and along the midrib, so neighbouring leaves of one plant are separable,
+as in the real images. It is a demo, not a model of plant growth.
 
 Each plant's random stream depends on (seed, index) only, so the PNG and HDF5 layouts (and every
 label format) written with one seed hold the same plants. ``write_dataset`` writes::
@@ -46,25 +47,39 @@ _MAX_LEAVES = 255  # labels are 8-bit, as in the challenge's files
 
 @dataclass(frozen=True)
 class RosetteConfig:
-    """How rosettes are drawn; fractions are of the image's shorter side."""
+    """How rosettes are drawn; lengths are fractions of the image's shorter side.
+
+    The defaults reproduce the statistics of the challenge's A1 training plants (530 x 500; 11-20
+    leaves, median 16; leaf areas about 150-7300 pixels, median about 1900; the plant covers 4-41 %
+    of the image, median 14 %; mean plant colour about (106, 164, 36), of the rest about
+    (138, 88, 55)).
+    """
 
     height: int = 530
     width: int = 500
-    num_leaves: tuple[int, int] = (6, 18)  # inclusive range, before hidden leaves are removed
-    reach: tuple[float, float] = (0.3, 0.45)  # length of the oldest leaf, stalk included
-    blade_aspect: tuple[float, float] = (0.45, 0.7)  # blade width / length
-    min_visible_area: int | None = None  # None: 0.1% of the image
+    num_leaves: tuple[int, int] = (11, 20)  # inclusive range, before hidden leaves are removed
+    reach: tuple[float, float] = (0.17, 0.5)  # oldest leaf's length, stalk included: log-uniform
+    youngest: float = 0.16  # length of the youngest leaf relative to the oldest
+    blade_aspect: tuple[float, float] = (0.5, 0.7)  # blade width / length
+    pot_radius: tuple[float, float] = (0.4, 0.46)  # of the round pot, from the image centre
+    moss_probability: float = 0.5  # that a pot's soil has patches of moss
+    min_visible_area: int | None = None  # None: 0.04 % of the image (106 pixels at 530 x 500)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, 'num_leaves', tuple(self.num_leaves))
-        object.__setattr__(self, 'reach', tuple(self.reach))
-        object.__setattr__(self, 'blade_aspect', tuple(self.blade_aspect))
+        for name in ('num_leaves', 'reach', 'blade_aspect', 'pot_radius'):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
         if self.min_visible_area is None:
             object.__setattr__(self, 'min_visible_area',
-                               max(1, round(1e-3 * self.height * self.width)))
+                               max(1, round(4e-4 * self.height * self.width)))
         if not 1 <= self.num_leaves[0] <= self.num_leaves[1] <= _MAX_LEAVES:
             raise ValueError(f'num_leaves must satisfy 1 <= min <= max <= {_MAX_LEAVES}, got '
                              f'{self.num_leaves}')
+        if not 0 < self.reach[0] <= self.reach[1]:
+            raise ValueError(f'reach must satisfy 0 < min <= max, got {self.reach}')
+        if not 0 < self.youngest <= 1:
+            raise ValueError(f'youngest must be in (0, 1], got {self.youngest}')
+        if not 0 <= self.moss_probability <= 1:
+            raise ValueError(f'moss_probability must be in [0, 1], got {self.moss_probability}')
         if min(self.height, self.width) < 16:
             raise ValueError(f'images must be at least 16 x 16, got {self.height} x {self.width}')
 
@@ -87,16 +102,32 @@ def plant_rng(seed: int, index: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(index,)))
 
 
-def _leaf_shapes(rng: np.random.Generator, config: RosetteConfig
+def _leaf_count(rng: np.random.Generator, config: RosetteConfig, growth: float) -> int:
+    """A count in ``num_leaves``, higher for older plants (``growth`` in [0, 1]); over all plants
+    most often just above the middle of the range (A1: 11-20, median 16)."""
+    low, high = config.num_leaves
+    return low + int(rng.binomial(high - low, 0.3 + 0.5 * growth))
+
+
+def _leaf_shapes(rng: np.random.Generator, config: RosetteConfig, centre: np.ndarray
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every leaf's footprint, blade shading in [0, 1] and midrib, as (N, H, W) stacks."""
+    """Every leaf's footprint, blade shading in [0, 1] and midrib, as (N, H, W) stacks.
+
+    Leaves grow from ``centre`` on stalks, one every golden angle, oldest (longest) first; the
+    younger ones, painted on top, overlap the older ones near the centre.
+    """
     side = min(config.height, config.width)
-    count = int(rng.integers(config.num_leaves[0], config.num_leaves[1], endpoint=True))
-    centre = np.array([config.width, config.height]) / 2 + rng.normal(0, 0.03 * side, 2)
-    age = 1 - 0.6 * np.arange(count) / max(count - 1, 1)  # oldest leaf first, largest
-    length = rng.uniform(*config.reach) * side * age * rng.uniform(0.85, 1.05, count)
+    # Older plants are larger and have more leaves. Reach is log-uniform: the plant's area, which
+    # goes with its square, is spread evenly in log scale.
+    growth = rng.uniform() ** 0.7
+    count = _leaf_count(rng, config, growth)
+    low, high = np.log(config.reach)
+    reach = np.exp(low + growth * (high - low)) * side
+    order = np.arange(count) / max(count - 1, 1)
+    age = 1 - (1 - config.youngest) * order ** 1.3
+    length = reach * age * rng.uniform(0.9, 1.05, count)
     angle = rng.uniform(0, 2 * np.pi) + GOLDEN_ANGLE * np.arange(count) + rng.normal(0, 0.12, count)
-    stalk = rng.uniform(0.25, 0.4, count) * length
+    stalk = rng.uniform(0.2, 0.35, count) * length
     half_length = (length - stalk) / 2
     half_width = half_length * rng.uniform(*config.blade_aspect, count)
 
@@ -115,23 +146,42 @@ def _leaf_shapes(rng: np.random.Generator, config: RosetteConfig
     stalk_width = np.maximum(1.0, 0.12 * per_leaf(half_width))
     on_stalk = (along >= 0) & (along <= per_leaf(stalk + 0.3 * half_length)) \
         & (np.abs(across) <= stalk_width)
-    shading = np.where(blade, 1 - 0.4 * radius2, 0.75)
+    shading = np.where(blade, 1 - 0.35 * radius2, 0.8)
     midrib = blade & (np.abs(v) < 0.06) & (u < 0.8)
     return blade | on_stalk, shading, midrib
 
 
-def _soil(rng: np.random.Generator, height: int, width: int) -> np.ndarray:
-    """Brown soil: darker and lighter blotches plus grain, (H, W, 3) float."""
-    blotches = cv2.resize(rng.normal(0, 1, (12, 12)).astype(np.float32), (width, height),
-                          interpolation=cv2.INTER_CUBIC)
+def _smooth_noise(rng: np.random.Generator, height: int, width: int, cells: int) -> np.ndarray:
+    """(H, W) float noise of unit scale varying over about ``1 / cells`` of the image."""
+    return cv2.resize(rng.normal(0, 1, (cells, cells)).astype(np.float32), (width, height),
+                      interpolation=cv2.INTER_CUBIC)
+
+
+def _background(rng: np.random.Generator, config: RosetteConfig, centre: np.ndarray
+                ) -> np.ndarray:
+    """A round pot of dark soil (with moss, sometimes) on a red-orange tray: (H, W, 3) float."""
+    height, width = config.height, config.width
     grain = rng.normal(0, 1, (height, width, 1))
-    return np.array([75, 58, 42]) * (1 + 0.15 * blotches[..., None] + 0.1 * grain)
+    tray = np.array([176, 100, 60]) * rng.uniform(0.92, 1.08) \
+        * (1 + 0.05 * _smooth_noise(rng, height, width, 6)[..., None] + 0.04 * grain)
+    soil = np.array([92, 70, 50]) * rng.uniform(0.85, 1.15) \
+        * (1 + 0.15 * _smooth_noise(rng, height, width, 24)[..., None] + 0.12 * grain)
+    if rng.random() < config.moss_probability:
+        patches = _smooth_noise(rng, height, width, 16) > rng.uniform(0.3, 1.2)
+        soil = np.where(patches[..., None], np.array([92, 108, 52]) * (1 + 0.1 * grain), soil)
+    rows, cols = np.mgrid[:height, :width] + 0.5
+    distance = np.hypot(cols - centre[0], rows - centre[1])
+    in_pot = distance <= rng.uniform(*config.pot_radius) * min(height, width)
+    return np.where(in_pot[..., None], soil, tray)
 
 
 def generate_rosette(rng: np.random.Generator, config: RosetteConfig = RosetteConfig()) -> Rosette:
     """Draw one plant. A plant whose leaves all end up hidden is redrawn (practically never)."""
+    side = min(config.height, config.width)
+    pot_centre = np.array([config.width, config.height]) / 2 + rng.normal(0, 0.015 * side, 2)
+    plant_centre = pot_centre + rng.normal(0, 0.02 * side, 2)
     while True:
-        inside, shading, midrib = _leaf_shapes(rng, config)
+        inside, shading, midrib = _leaf_shapes(rng, config, plant_centre)
         keep = select_visible(inside, config.min_visible_area)
         if keep.size:
             break
@@ -140,12 +190,13 @@ def generate_rosette(rng: np.random.Generator, config: RosetteConfig = RosetteCo
     covered = top >= 0
     index = np.maximum(top, 0)[None]
     brightness = np.take_along_axis(shading, index, 0)[0] \
-        * np.where(np.take_along_axis(midrib, index, 0)[0], 0.85, 1.0)
-    greens = np.array([70, 150, 50]) * rng.uniform(0.85, 1.15, (keep.size, 1)) \
-        * rng.normal(1, 0.06, (keep.size, 3))
-    leaves = greens[np.maximum(top, 0)] * brightness[..., None] \
-        + rng.normal(0, 4, (*top.shape, 3))
-    image = np.where(covered[..., None], leaves, _soil(rng, *top.shape))
+        * np.where(np.take_along_axis(midrib, index, 0)[0], 0.88, 1.0)
+    # a plant's own tint (yellower or bluer greens), then each leaf's
+    plant_green = np.array([128, 199, 43]) * rng.normal(1, [0.08, 0.05, 0.2])
+    greens = plant_green * rng.uniform(0.88, 1.12, (keep.size, 1)) \
+        * rng.normal(1, 0.05, (keep.size, 3))
+    leaves = greens[index[0]] * brightness[..., None] + rng.normal(0, 4, (*top.shape, 3))
+    image = np.where(covered[..., None], leaves, _background(rng, config, pot_centre))
     return Rosette(image=np.clip(np.rint(image), 0, 255).astype(np.uint8),
                    label=(top + 1).astype(np.uint8), fg=covered)
 

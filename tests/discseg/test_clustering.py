@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from discseg.clustering import center_threshold, cluster
+from discseg.clustering import LEFTOVERS, center_threshold, cluster
 
 # Embeddings a zero loss would produce: every pixel strictly within DELTA_V of its instance centre,
 # centres at least 2 * DELTA_D apart. Both clusterings must then recover the instances exactly.
@@ -163,6 +163,82 @@ def test_cluster_seeds_that_reach_a_found_instance_add_no_instance(seed):
     assert int(ids.max()) == 1
 
 
+def overlapping_instances(seed: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Embeddings a trained network gives: instances whose spread exceeds the bandwidth, so that the
+    mean-shift rounds leave pixels unlabelled (ground truth, embeddings)."""
+    generator = torch.Generator().manual_seed(seed)
+    truth = voronoi_instances(32, 40, num_instances=6, num_background=2, generator=generator)
+    centres = separated_centres(6, 4, generator)
+    noise = 0.6 * torch.randn(*truth.shape, 4, generator=generator)
+    return truth, (centres[(truth - 1).clamp(min=0)] + noise).permute(2, 0, 1).contiguous()
+
+
+@pytest.mark.parametrize('seed', range(2))
+def test_nearest_centre_labels_every_mask_pixel_and_keeps_the_rounds_labels(seed):
+    truth, embeddings = overlapping_instances(seed)
+    mask = truth > 0
+    paper = cluster(embeddings, mask)
+    assert (paper[mask] == 0).any(), 'the case must leave pixels unlabelled to test anything'
+    filled = cluster(embeddings, mask, leftovers='nearest_centre')
+    assert (filled[mask] > 0).all() and (filled[~mask] == 0).all()
+    labelled = paper > 0
+    assert torch.equal(filled[labelled], paper[labelled])
+    assert int(filled.max()) == int(paper.max())  # no new instance
+
+
+def test_nearest_centre_hand_case_and_dropped_instances_are_no_centres():
+    # 1-D, bandwidth 1.5, min_size 10: modes 0 and 4 hold 20 pixels each. 1.8 and 2.4 are within
+    # 1.5 of neither and shift to a mode of their own (2.1), as do the 3 pixels at 9; both groups
+    # are under min_size and dropped. Their pixels then take the nearest kept centre: 1.8 -> 0,
+    # 2.4 -> 4, and 9 -> 4 (not their own dropped mode).
+    embeddings, mask = line((0.0, 20), (4.0, 20), (1.8, 1), (2.4, 1), (9.0, 3))
+    paper = cluster(embeddings, mask)[0]
+    filled = cluster(embeddings, mask, leftovers='nearest_centre')[0]
+    first, second = int(paper[0]), int(paper[20])
+    assert {first, second} == {1, 2}
+    assert paper[40:].tolist() == [0] * 5
+    assert filled.tolist() == [first] * 20 + [second] * 20 + [first] + [second] * 4
+
+
+def test_nearest_centre_without_any_kept_instance_labels_nothing():
+    embeddings, mask = line((0.0, 5), (3.0, 4))  # both under min_size
+    assert not cluster(embeddings, mask, leftovers='nearest_centre').any()
+
+
+def test_center_threshold_nearest_centre_labels_pixels_beyond_the_bandwidth():
+    embeddings, mask = line((0.0, 4), (3.0, 4), (1.4, 1), (2.0, 1), (-7.0, 1))
+    truth = torch.tensor([[1] * 4 + [2] * 4 + [0] * 3])
+    paper = center_threshold(embeddings, truth, mask=mask)
+    assert paper.tolist() == [[1] * 4 + [2] * 4 + [1, 2, 0]]
+    filled = center_threshold(embeddings, truth, mask=mask, leftovers='nearest_centre')
+    assert filled.tolist() == [[1] * 4 + [2] * 4 + [1, 2, 1]]
+
+
+@pytest.mark.parametrize('leftovers', LEFTOVERS)
+def test_far_from_the_origin_clustering_is_unchanged(leftovers):
+    # Every embedding shifted by 3000: distances are the same, so the instances must be too.
+    generator = torch.Generator().manual_seed(9)
+    truth = voronoi_instances(64, 96, num_instances=2, num_background=0, generator=generator)
+    embeddings = embed(truth, 8, generator)
+    mask = truth > 0
+    near = cluster(embeddings, mask, leftovers=leftovers)
+    assert_same_instances(near, truth)
+    assert torch.equal(cluster(embeddings + 3000, mask, leftovers=leftovers), near)
+    assert torch.equal(center_threshold(embeddings + 3000, truth, leftovers=leftovers), truth)
+
+
+@pytest.mark.parametrize('dtype', [torch.float16, torch.bfloat16])
+def test_half_precision_embeddings_cluster_as_in_float32(dtype):
+    generator = torch.Generator().manual_seed(10)
+    truth = voronoi_instances(64, 96, num_instances=12, num_background=3, generator=generator)
+    embeddings = embed(truth, 16, generator, background=0.0).to(dtype)
+    mask = truth > 0
+    expected = cluster(embeddings.float(), mask)
+    assert_same_instances(expected, truth)
+    assert torch.equal(cluster(embeddings, mask), expected)
+    assert torch.equal(center_threshold(embeddings, truth), center_threshold(embeddings.float(), truth))
+
+
 @pytest.mark.skipif(not torch.cuda.is_available(), reason='needs CUDA')
 def test_cluster_on_cuda_matches_cpu():
     generator = torch.Generator().manual_seed(6)
@@ -219,6 +295,8 @@ def test_center_threshold_without_instances():
      'bandwidth'),
     (torch.zeros(2, 4, 4), torch.ones(4, 4, dtype=torch.bool), {'min_size': 0}, ValueError,
      'min_size'),
+    (torch.zeros(2, 4, 4), torch.ones(4, 4, dtype=torch.bool), {'leftovers': 'all'}, ValueError,
+     'leftovers'),
 ])
 def test_cluster_rejects_bad_input(embeddings, mask, kwargs, error, message):
     with pytest.raises(error, match=message):

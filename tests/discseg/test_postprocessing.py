@@ -61,3 +61,22 @@ def test_unknown_score_is_rejected():
     embeddings, semantic, probabilities, _ = two_class_scene()
     with pytest.raises(ValueError, match='score'):
         segment_instances(embeddings, semantic, probabilities, score='iou')
+
+
+@pytest.mark.parametrize('use_ground_truth_centres', [False, True])
+def test_leftovers_join_the_nearest_instance_of_their_own_class(use_ground_truth_centres):
+    # A class-1 pixel 4 from B's centre and 6.4 from A's: beyond the bandwidth of both. C (class 2)
+    # shares B's centre; the pixel may only join an instance of its own class.
+    embeddings, semantic, probabilities, instance = two_class_scene()
+    embeddings[:, 2, 3] = torch.tensor([5.0, 4.0])
+    ground_truth = (instance + 1) * (semantic > 0) if use_ground_truth_centres else None
+    kwargs = dict(bandwidth=1.5, ground_truth_ids=ground_truth)
+    if ground_truth is None:
+        kwargs['min_size'] = 2  # the stray pixel's own mode is no instance
+    paper, _, _ = segment_instances(embeddings, semantic, probabilities, **kwargs)
+    filled, _, _ = segment_instances(embeddings, semantic, probabilities,
+                                     leftovers='nearest_centre', **kwargs)
+    assert paper[2, 3] == 0
+    assert filled[2, 3] == paper[1, 3] != paper[1, 4]  # B's id, not C's
+    paper[2, 3] = filled[2, 3]
+    assert torch.equal(filled, paper)  # nothing else changes

@@ -7,6 +7,12 @@ hinged at ``2 * delta_d``) and the means are kept near the origin (``L_reg``).
 Instances are found without a Python loop: each pixel's (image, instance id) pair becomes a bin index,
 and per-instance sums, counts and means are ``index_add_`` / ``bincount`` reductions over those bins.
 Pairwise distances between means are computed on a small padded tensor [groups, C_max, C_max].
+
+Numerics: the loss is computed in (at least) float32 whatever the embeddings' dtype, since float16
+sums over an image overflow, and its gradient flows back in the embeddings' dtype. The pull and push
+terms depend only on differences of embeddings, so they are computed on embeddings centred on their
+image's foreground mean: far from the origin the per-instance sums would otherwise lose the digits
+that the distances need. Only the regulariser sees the uncentred means.
 """
 from __future__ import annotations
 
@@ -24,6 +30,13 @@ def _distance(diff: Tensor, norm: int) -> Tensor:
     # sqrt has an infinite derivative at 0; clamping (instead of adding an epsilon) keeps every
     # distance above 1e-6 exact and gives a zero gradient at coincident points.
     return diff.pow(2).sum(-1).clamp_min(1e-12).sqrt()
+
+
+def _image_means(pixels: Tensor, pixel_image: Tensor, batch_size: int) -> Tensor:
+    """[B, D] mean of each image's foreground pixels (0 for an image without any)."""
+    sums = pixels.new_zeros(batch_size, pixels.shape[1]).index_add_(0, pixel_image, pixels)
+    counts = torch.bincount(pixel_image, minlength=batch_size).clamp_min(1)
+    return sums / counts.unsqueeze(1).to(pixels.dtype)
 
 
 @MODELS.register_module()
@@ -101,16 +114,22 @@ class DiscriminativeLoss(nn.Module):
         """
         self._check_inputs(embeddings, instance_ids)
         batch_size, dim = embeddings.shape[:2]
-        zero = embeddings.sum() * 0.0  # keeps the graph connected when there is nothing to learn
+        dtype = torch.promote_types(embeddings.dtype, torch.float32)
+        # keeps the graph connected when there is nothing to learn (a float16 sum could overflow)
+        zero = (embeddings * 0.0).sum().to(dtype)
 
         # index_select rather than boolean or advanced indexing: its backward is a fast index_add_.
         flat_ids = instance_ids.reshape(-1).long()
         foreground = (flat_ids > 0).nonzero().squeeze(1)
         if foreground.numel() == 0:
             return {'var': zero, 'dist': zero, 'reg': zero}
-        pixels = embeddings.permute(0, 2, 3, 1).reshape(-1, dim).index_select(0, foreground)
+        pixels = embeddings.permute(0, 2, 3, 1).reshape(-1, dim).index_select(0, foreground).to(dtype)
         ids = flat_ids.index_select(0, foreground)
         pixel_image = foreground // (flat_ids.numel() // batch_size)
+        # The centre is a constant shift of each image: L_var and L_dist do not depend on it, so
+        # detaching it changes no gradient.
+        image_centres = _image_means(pixels.detach(), pixel_image, batch_size)
+        pixels = pixels - image_centres.index_select(0, pixel_image)
 
         # Dense bins (image, id): no sort needed; empty bins are dropped after the reductions.
         bins_per_image = int(ids.max()) + 1
@@ -137,7 +156,8 @@ class DiscriminativeLoss(nn.Module):
 
         var = self._variance_term(pixels, pixel_bin, means, counts, instance_bins, instances_in_group)
         dist = self._distance_term(instance_means, instance_group, group_sizes)
-        reg = (_distance(instance_means, self.norm) / instances_in_group).sum()
+        uncentred_means = instance_means + image_centres.index_select(0, instance_image)
+        reg = (_distance(uncentred_means, self.norm) / instances_in_group).sum()
         scale = self.loss_weight / batch_size
         return {
             'var': self.alpha * scale * var,

@@ -1,6 +1,8 @@
 """An encoder-decoder whose prediction is an instance map: embeddings clustered inside a mask."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import torch
 from mmengine.structures import InstanceData, PixelData
 from mmseg.models.segmentors import EncoderDecoder
@@ -8,6 +10,7 @@ from mmseg.registry import MODELS
 from mmseg.utils import OptSampleList, SampleList
 from torch import Tensor
 
+from ...clustering import LEFTOVERS
 from ...postprocessing import segment_instances
 
 _MASK_SOURCES = ('prediction', 'ground_truth')
@@ -30,6 +33,11 @@ class DiscriminativeInstanceSegmentor(EncoderDecoder):
             ground-truth instance centres, Table 3).
         bandwidth: clustering radius; other ``discseg.clustering.cluster`` arguments go in
             ``cluster_cfg``.
+        leftovers: what becomes of mask pixels near no centre (``discseg.clustering``):
+            ``'unlabelled'`` (the paper; the default) or ``'nearest_centre'``, or a dict of one of
+            them per ``mask_source`` (``dict(ground_truth='nearest_centre', prediction=
+            'unlabelled')``: a given mask is all instances, the model's own may hold false
+            foreground), so that experiments switching ``mask_source`` get the matching rule.
         score: ``'class_probability'`` (mean softmax probability of the instance's class over its
             pixels) or ``'constant'`` (1.0 for every instance, as the authors did).
         keep_embeddings: also return the embeddings at the original size (``pred_embeddings``).
@@ -47,6 +55,13 @@ class DiscriminativeInstanceSegmentor(EncoderDecoder):
         if test_cfg.get('clustering', 'mean_shift') not in _CLUSTERINGS:
             raise ValueError(f'test_cfg.clustering must be one of {_CLUSTERINGS}, got '
                              f'{test_cfg["clustering"]!r}')
+        leftovers = test_cfg.get('leftovers', 'unlabelled')
+        by_source = (dict(leftovers) if isinstance(leftovers, Mapping)
+                     else dict.fromkeys(_MASK_SOURCES, leftovers))
+        if not set(by_source) <= set(_MASK_SOURCES) or any(
+                rule not in LEFTOVERS for rule in by_source.values()):
+            raise ValueError(f'test_cfg.leftovers must be one of {LEFTOVERS} or a dict of them by '
+                             f'mask source {_MASK_SOURCES}, got {leftovers!r}')
         # Logits and embeddings travel as one tensor through mmseg's inference (see encode_decode).
         self.out_channels = self.decode_head.out_channels + self.decode_head.embedding_dims
 
@@ -75,7 +90,8 @@ class DiscriminativeInstanceSegmentor(EncoderDecoder):
             probabilities = logits.softmax(0)
             semantic = probabilities.argmax(0)
             ground_truth_ids = None
-            if test_cfg.get('mask_source', 'prediction') == 'ground_truth':
+            mask_source = test_cfg.get('mask_source', 'prediction')
+            if mask_source == 'ground_truth':
                 semantic = self._ground_truth(sample, 'gt_sem_seg')
             if test_cfg.get('clustering', 'mean_shift') == 'center_threshold':
                 ground_truth_ids = self._ground_truth(sample, 'gt_instance_map')
@@ -84,6 +100,7 @@ class DiscriminativeInstanceSegmentor(EncoderDecoder):
                 bandwidth=test_cfg.get('bandwidth', 1.5),
                 ground_truth_ids=ground_truth_ids,
                 score=test_cfg.get('score', 'class_probability'),
+                leftovers=self._leftovers(mask_source),
                 **test_cfg.get('cluster_cfg', {}))
             sample.seg_logits = PixelData(data=logits)
             sample.pred_sem_seg = PixelData(data=semantic.unsqueeze(0))
@@ -92,6 +109,13 @@ class DiscriminativeInstanceSegmentor(EncoderDecoder):
             if test_cfg.get('keep_embeddings', False):
                 sample.pred_embeddings = PixelData(data=embeddings)
         return data_samples
+
+    def _leftovers(self, mask_source: str) -> str:
+        """The leftover rule of ``test_cfg`` for this mask source."""
+        leftovers = self.test_cfg.get('leftovers', 'unlabelled')
+        if isinstance(leftovers, Mapping):
+            return leftovers.get(mask_source, 'unlabelled')
+        return leftovers
 
     @staticmethod
     def _ground_truth(sample, key: str) -> Tensor:

@@ -39,6 +39,56 @@ def test_exact_leaf_count_is_honoured_when_nothing_is_hidden():
     assert plant.image.shape == (530, 500, 3)  # the challenge's A1 size by default
 
 
+@pytest.fixture(scope='module')
+def a1_like_sample():
+    """20 plants drawn with the default configuration (the A1 size)."""
+    return [generate_rosette(plant_rng(0, index)) for index in range(20)]
+
+
+def test_default_plants_have_the_statistics_of_a1(a1_like_sample):
+    # A1's training plants: 11-20 leaves (median 16), leaf areas about 150-7300 pixels (median
+    # about 1900), the plant covers 4-41 % of the image (median 14 %), mean colour of plant pixels
+    # about (106, 164, 36) and of the rest about (138, 88, 55). Ranges widened for 20 plants.
+    counts = [plant.num_leaves for plant in a1_like_sample]
+    assert min(counts) >= 11 and max(counts) <= 20 and 14 <= np.median(counts) <= 18
+    areas = np.concatenate([np.bincount(plant.label.ravel())[1:] for plant in a1_like_sample])
+    assert 1400 <= np.median(areas) <= 2600
+    assert np.mean((areas >= 150) & (areas <= 7300)) >= 0.85
+    coverage = [plant.fg.mean() for plant in a1_like_sample]
+    assert min(coverage) >= 0.03 and max(coverage) <= 0.45 and 0.10 <= np.median(coverage) <= 0.18
+    plant_colour = np.mean([plant.image[plant.fg].mean(0) for plant in a1_like_sample], 0)
+    rest_colour = np.mean([plant.image[~plant.fg].mean(0) for plant in a1_like_sample], 0)
+    np.testing.assert_allclose(plant_colour, [106, 164, 36], atol=12)
+    np.testing.assert_allclose(rest_colour, [138, 88, 55], atol=12)
+
+
+def test_default_plants_sit_in_a_pot_of_soil_on_a_tray(a1_like_sample):
+    rows, cols = np.mgrid[:530, :500] + 0.5
+    distance = np.hypot(rows - 265, cols - 250)
+    pot_ring = (distance >= 0.3 * 500) & (distance <= 0.36 * 500)  # inside every pot
+    with_moss = 0
+    for plant in a1_like_sample:
+        corners = np.concatenate([plant.image[:20, :20], plant.image[-20:, -20:]]).reshape(-1, 3)
+        tray = corners.mean(0)
+        assert tray[0] > 140 and tray[0] > tray[1] + 40 > tray[2] + 40  # red-orange
+        ground = plant.image[pot_ring & ~plant.fg].astype(int)
+        moss = ground[:, 1] > ground[:, 0] + 5  # greenish patches
+        assert ground[~moss].sum(1).mean() < 0.8 * tray.sum()  # dark soil
+        with_moss += moss.mean() > 0.01
+    assert 0 < with_moss < len(a1_like_sample)  # sometimes
+
+
+def test_default_plants_vary_in_colour_and_overlap_near_the_centre(a1_like_sample):
+    plant_colours = np.array([plant.image[plant.fg].mean(0) for plant in a1_like_sample])
+    assert plant_colours.std(0).min() > 3  # plants differ
+    for plant in a1_like_sample:
+        leaf_greens = [plant.image[plant.label == k, 1].mean() for k in range(1, plant.num_leaves + 1)]
+        assert np.std(leaf_greens) > 3  # leaves of a plant differ
+        rows, cols = np.nonzero(plant.fg)
+        near_centre = (rows - rows.mean()) ** 2 + (cols - cols.mean()) ** 2 <= 15 ** 2
+        assert len(np.unique(plant.label[rows[near_centre], cols[near_centre]])) >= 5
+
+
 def test_palette_is_distinct_with_black_background():
     palette = label_palette()
     assert palette.shape == (256, 3) and not palette[0].any()
@@ -92,6 +142,12 @@ def test_bad_arguments_are_refused(tmp_path, kwargs, message):
         write_dataset(tmp_path / 'x', **{'config': SMALL, **kwargs})
 
 
-def test_bad_config_is_refused():
-    with pytest.raises(ValueError, match='num_leaves'):
-        RosetteConfig(num_leaves=(5, 3))
+@pytest.mark.parametrize('kwargs,message', [
+    (dict(num_leaves=(5, 3)), 'num_leaves'),
+    (dict(reach=(0.5, 0.2)), 'reach'),
+    (dict(youngest=0.0), 'youngest'),
+    (dict(moss_probability=1.5), 'moss_probability'),
+])
+def test_bad_config_is_refused(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        RosetteConfig(**kwargs)

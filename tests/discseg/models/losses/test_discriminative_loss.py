@@ -163,3 +163,54 @@ def test_bad_configuration_is_rejected_clearly():
         DiscriminativeLoss(delta_v=2.0, delta_d=1.0)
     with pytest.raises(ValueError, match='variant'):
         DiscriminativeLoss(variant='mine')
+
+
+def realistic_batch(seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """Two 256x256 images of three large instances with 16-D embeddings whose centres are close
+    enough to be pushed apart: sizes where float16 sums over an instance overflow."""
+    g = torch.Generator().manual_seed(seed)
+    ids = torch.zeros(2, 256, 256, dtype=torch.long)
+    ids[:, :128] = 1
+    ids[:, 128:, :100] = 2
+    ids[:, 128:, 100:] = 3
+    centres = 0.3 * torch.randn(4, 16, generator=g)
+    noise = 0.3 * torch.randn(2, 256, 256, 16, generator=g)
+    return (centres[ids] + noise).permute(0, 3, 1, 2).contiguous(), ids
+
+
+@pytest.mark.parametrize('dtype', [torch.float16, torch.bfloat16])
+@pytest.mark.parametrize('per_class', [False, True])
+def test_half_precision_inputs_give_the_float32_loss(dtype, per_class):
+    # The loss of the same (rounded) values computed in float32: only the input is low precision.
+    emb, ids = realistic_batch()
+    low = emb.to(dtype)
+    loss = DiscriminativeLoss(per_class=per_class, **MARGINS)
+    terms, expected = loss.terms(low, ids), loss.terms(low.float(), ids)
+    assert expected['dist'] > 0
+    for name in ('var', 'dist', 'reg'):
+        assert terms[name].dtype == torch.float32
+        torch.testing.assert_close(terms[name], expected[name], rtol=1e-5, atol=0)
+
+
+@pytest.mark.parametrize('dtype', [torch.float16, torch.bfloat16])
+def test_gradient_flows_back_in_the_input_dtype(dtype):
+    emb, ids = realistic_batch(1)
+    low = emb.to(dtype).requires_grad_()
+    full = emb.to(dtype).float().requires_grad_()
+    DiscriminativeLoss(**MARGINS)(low, ids).backward()
+    DiscriminativeLoss(**MARGINS)(full, ids).backward()
+    assert low.grad.dtype == dtype
+    # the float32 gradient rounded to the input dtype, within that dtype's resolution
+    torch.testing.assert_close(low.grad, full.grad.to(dtype))
+
+
+def test_far_from_the_origin_the_pull_and_push_terms_do_not_change():
+    # L_var and L_dist depend on differences only; L_reg is the mean norm of the shifted means.
+    emb, ids = realistic_batch(2)
+    loss = DiscriminativeLoss(**MARGINS)
+    near, far = loss.terms(emb, ids), loss.terms(emb + 3000.0, ids)
+    torch.testing.assert_close(far['var'], near['var'], rtol=1e-4, atol=0)
+    torch.testing.assert_close(far['dist'], near['dist'], rtol=1e-4, atol=0)
+    expected_reg = reference_batch_loss(emb.double() + 3000.0, ids, norm=2, delta_v=0.5,
+                                        delta_d=1.5, alpha=0.0, beta=0.0, gamma=0.001)
+    torch.testing.assert_close(far['reg'].double(), expected_reg, rtol=1e-5, atol=0)
