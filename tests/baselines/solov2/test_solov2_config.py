@@ -8,9 +8,11 @@ from reproduce.evaluate import predict_and_score
 from reproduce.runner import best_checkpoint
 
 CONFIG = 'baselines/solov2/configs/solov2_r18_fpn_sticks.py'
-# After 2 iterations no grid cell scores 0.1 (focal loss starts every cell at 0.01): test with
-# every cell, so that masks come out; Matrix NMS and the mask-area filter still apply.
-OPTIONS = {'model.test_cfg.score_thr': 0.0}
+# After 2 iterations no grid cell scores 0.1 (focal loss starts every cell at 0.01) and no mask
+# pixel reaches 0.5: with every threshold at 0, masks come out in the format the metric reads
+# (with none, SOLOv2 returns float masks of shape [0, H, W], which the metric also takes).
+OPTIONS = {'model.test_cfg.score_thr': 0.0, 'model.test_cfg.mask_thr': 0.0,
+           'model.test_cfg.filter_thr': 0.0}
 
 
 @pytest.fixture(scope='module')
