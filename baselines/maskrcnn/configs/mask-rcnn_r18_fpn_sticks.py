@@ -11,11 +11,15 @@ _base_ = [
     'mmdet::_base_/models/mask-rcnn_r50_fpn.py',
     'mmdet::_base_/default_runtime.py',
 ]
+# The sticks data, augmentation, metric, loops and hooks, shared with the other detectors.
+from baselines.sticks_data import (  # noqa: E402,F401
+    data_root, default_hooks, log_processor, max_iters, metainfo, randomness, test_cfg,
+    test_dataloader, test_evaluator, test_pipeline, train_cfg, train_dataloader, train_pipeline,
+    val_cfg, val_dataloader, val_evaluator)
+
 custom_imports = dict(imports=['baselines.maskrcnn'], allow_failed_imports=False)
 default_scope = 'mmdet'
 
-data_root = 'data/sticks/default'
-max_iters = 4000  # as our method's sticks config; the pipeline sets both budgets
 warmup_iters = 100
 fpn_channels = 128
 # BatchNorm statistics are unreliable at the 2-4 images a CPU batch holds and nothing pretrained
@@ -80,46 +84,6 @@ model = dict(
         # with scores >= 0.05 are what mask AP is usually computed from.
         rcnn=dict(score_thr=0.05, nms=dict(type='nms', iou_threshold=0.5), max_per_img=100)))
 
-metainfo = dict(classes=('stick', ))
-train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadAnnotations', with_bbox=True, with_mask=True),
-    # Sticks have no preferred orientation: both flips give new, equally likely images.
-    dict(type='RandomFlip', prob=0.5, direction=['horizontal', 'vertical']),
-    dict(type='PackDetInputs'),
-]
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    # Images are used at their own size; a resize by 1 records the scale factor that mmdetection
-    # needs to return boxes and masks in original coordinates. Ground truth is read by the metric.
-    dict(type='Resize', scale_factor=1.0, keep_ratio=True),
-    dict(type='PackDetInputs',
-         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape', 'scale_factor')),
-]
-
-
-def _dataset(split, pipeline, **kwargs):
-    """One split of the sticks layout (discseg/synthetic/sticks.py), read as COCO."""
-    return dict(type='CocoDataset', data_root=data_root, metainfo=metainfo,
-                ann_file=f'annotations/{split}.json', data_prefix=dict(img=f'images/{split}/'),
-                pipeline=pipeline, **kwargs)
-
-
-train_dataloader = dict(
-    batch_size=4, num_workers=2, persistent_workers=True,
-    sampler=dict(type='InfiniteSampler', shuffle=True),
-    dataset=_dataset('train', train_pipeline, filter_cfg=dict(filter_empty_gt=True)))
-val_dataloader = dict(
-    batch_size=1, num_workers=2, persistent_workers=True, drop_last=False,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=_dataset('val', test_pipeline, test_mode=True))
-test_dataloader = dict(
-    batch_size=1, num_workers=2, persistent_workers=True, drop_last=False,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=_dataset('test', test_pipeline, test_mode=True))
-val_evaluator = dict(type='MaskRCNNInstanceMetric', score_threshold=0.5)
-test_evaluator = val_evaluator
-
 # The recipe's SGD at lr 0.02 for 16 images, scaled linearly to 0.005 for 4 (Goyal et al. 2017);
 # auto_scale_lr rescales it for whatever batch size a run sets. Gradient clipping guards the first
 # iterations of a randomly initialised network; norm parameters are not decayed, as in the recipe.
@@ -135,13 +99,3 @@ optim_wrapper = dict(
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.001, by_epoch=False, begin=0, end=warmup_iters),
 ]
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=500)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
-
-default_hooks = dict(
-    logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
-    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=500, max_keep_ckpts=2,
-                    save_best='sbd', rule='greater'))
-log_processor = dict(by_epoch=False)
-randomness = dict(seed=0, deterministic=False)
