@@ -66,6 +66,7 @@ class SticksProfile:
     methods: Mapping[str, TrainSpec]
     budget_note: str
     sweep_levels: Mapping[str, tuple]
+    default_methods: tuple[str, ...] = ('ours', 'maskrcnn')  # what runs without --methods
     seeds: tuple[int, ...] = (0,)
     # The occlusion ablation: one test set per level of each axis, ``sweep_test_size`` images each.
     sweep_test_size: int = 100
@@ -102,7 +103,9 @@ STICKS_PROFILES = {
         splits={'train': 16, 'val': 4, 'test': 4},
         methods=dict({
             'ours': TrainSpec(batch_size=4, max_iters=12, val_interval=6, num_workers=0),
-            'maskrcnn': TrainSpec(batch_size=2, max_iters=4, val_interval=2, num_workers=0)}),
+            'maskrcnn': TrainSpec(batch_size=2, max_iters=4, val_interval=2, num_workers=0),
+            'mask2former': TrainSpec(batch_size=2, max_iters=4, val_interval=2, num_workers=0),
+            'solov2': TrainSpec(batch_size=2, max_iters=4, val_interval=2, num_workers=0)}),
         budget_note='a few iterations: a plumbing check',
         sweep_levels=dict({
             'crossing_fraction': (0.0, 0.5, 1.0, 0.25),
@@ -141,7 +144,12 @@ STICKS_PROFILES = {
             'ours': TrainSpec(batch_size=16, max_iters=40000, val_interval=2000, patience=5,
                               num_workers=4),
             'maskrcnn': TrainSpec(batch_size=8, max_iters=40000, val_interval=2000, patience=5,
-                                  num_workers=4)}),
+                                  num_workers=4),
+            'mask2former': TrainSpec(batch_size=8, max_iters=40000, val_interval=2000,
+                                     patience=5, num_workers=4),
+            'solov2': TrainSpec(batch_size=8, max_iters=40000, val_interval=2000, patience=5,
+                                num_workers=4)}),
+        default_methods=('ours', 'maskrcnn', 'mask2former', 'solov2'),
         budget_note='40k iterations each, early stopping decides (a GPU job)',
         seeds=(0, 1, 2),
         sweep_levels=dict({

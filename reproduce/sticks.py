@@ -52,6 +52,10 @@ METHODS = {
                    'Discriminative loss (ours)'),
     'maskrcnn': Method(Path('baselines/maskrcnn/configs/mask-rcnn_r18_fpn_sticks.py'),
                        'Mask R-CNN (R-18 FPN)'),
+    'mask2former': Method(Path('baselines/mask2former/configs/mask2former_r18_sticks.py'),
+                          'Mask2Former (R-18, box-free)'),
+    'solov2': Method(Path('baselines/solov2/configs/solov2_r18_fpn_sticks.py'),
+                     'SOLOv2 (R-18 FPN, box-free)'),
 }
 
 
@@ -75,11 +79,11 @@ class SticksExperiment:
         self.args = args
         self.profile: SticksProfile = STICKS_PROFILES[args.profile]
         self.seeds = tuple(args.seeds) if args.seeds else self.profile.seeds
-        self.methods = tuple(args.methods or self.profile.methods)
+        self.methods = tuple(args.methods or self.profile.default_methods)
         unknown = [m for m in self.methods if m not in self.profile.methods]
         if unknown:
             raise SystemExit(f'profile {args.profile!r} has no budget for {unknown}; it has '
-                             f'{sorted(self.profile.methods)}')
+                             f'budgets for {sorted(self.profile.methods)}')
         self.data_root = args.data_dir / args.profile
         self.work_dir = args.work_dir / args.profile
         self.stages = Stages(self.work_dir)

@@ -132,3 +132,20 @@ def test_sweep_changes_only_its_axis_and_measures_it(smoke_run):
         assert (root / 'results' / f'sweep_{axis}.md').read_text().startswith('| level |')
         provenance = json.loads((root / 'results' / f'sweep_{axis}_provenance.json').read_text())
         assert provenance['axis'] == axis and provenance['training_seeds'] == [0, 1]
+
+
+def test_a_method_without_a_budget_in_the_profile_is_refused(tmp_path):
+    with pytest.raises(SystemExit, match="no budget for \\['mask2former'\\]"):
+        main(['sticks', '--profile', 'default', '--methods', 'ours', 'mask2former', '--device',
+              'cpu', '--data-dir', str(tmp_path / 'data'), '--work-dir', str(tmp_path / 'work')])
+
+
+@pytest.mark.slow
+def test_box_free_baselines_go_through_the_same_stages(tmp_path):
+    run_smoke(tmp_path, '--methods', 'ours', 'maskrcnn', 'mask2former', 'solov2')
+    summary = pd.read_csv(tmp_path / 'results' / 'summary.csv')
+    assert list(summary.method) == ['ours', 'maskrcnn', 'mask2former', 'solov2']
+    differences = pd.read_csv(tmp_path / 'results' / 'differences.csv')
+    assert set(differences.method) == {'maskrcnn', 'mask2former', 'solov2'}
+    for method in ('mask2former', 'solov2'):
+        assert len(list((tmp_path / 'results' / 'examples' / method).glob('*.png'))) == 2
