@@ -35,6 +35,7 @@ import torch
 from mmengine.config import Config
 
 from discseg.datasets.cityscapes import CityscapesInstanceDataset
+from paper_figures import paper_values as paper
 
 from .benchmarks.table4 import measure_networks, size_name
 from .profiles import CITYSCAPES_MASKRCNN, CITYSCAPES_OURS, CITYSCAPES_PROFILES as PROFILES
@@ -45,29 +46,22 @@ from .stages import Stages, data_identity, log, write_atomic
 TABLE3_SETTINGS = [(mask, clustering) for mask in ('prediction', 'ground_truth')
                    for clustering in ('mean_shift', 'center_threshold')]
 
-# Paper Table 2 (Cityscapes test): AP, AP50, AP100m, AP50m, in percent.
-PAPER_TABLE2 = {
-    'R-CNN+MCG': (4.6, 12.9, 7.7, 10.3), 'FCN+Depth': (8.9, 21.1, 15.3, 16.7),
-    'JGD': (9.8, 23.2, 16.8, 20.3), 'InstanceCut': (13.0, 27.9, 22.1, 26.1),
-    'Boundary-aware': (17.4, 36.7, 29.3, 34.0), 'DWT': (19.4, 35.3, 31.4, 36.8),
-    'Pixelwise DIN': (20.0, 38.8, 32.6, 37.6), 'Mask R-CNN': (26.2, 49.9, 37.6, 40.1),
-    'Ours (paper)': (17.5, 35.9, 27.8, 31.0),
-}
-# Paper Table 3 (Cityscapes val): (semantic masks, clustering) -> AP, AP50 in percent.
-PAPER_TABLE3 = {('prediction', 'mean_shift'): (21.4, 40.2),
-                ('prediction', 'center_threshold'): (22.9, 44.1),
-                ('ground_truth', 'mean_shift'): (37.5, 58.5),
-                ('ground_truth', 'center_threshold'): (47.8, 77.8)}
-# Paper Table 4 (car, val): network -> {size: (AP, AP with GT masks, fps, memory GB)}; params (M).
+# The paper's Tables 2-4 (typed once, in paper_figures.paper_values), in the shapes used here.
+PAPER_TABLE2 = {f'{name} (paper)' if name == 'Ours' else name: values
+                for name, values in paper.TABLE2.rows.items()}
+# (semantic masks, clustering) -> AP, AP50 in percent.
+PAPER_TABLE3 = {(masks, clustering): paper.TABLE3.rows[f'{row_masks} / {row_clustering}']
+                for masks, row_masks in (('prediction', 'resnet38'), ('ground_truth', 'ground truth'))
+                for clustering, row_clustering in (('mean_shift', 'mean-shift'),
+                                                   ('center_threshold', 'center threshold'))}
+# network -> ({(width, height): (AP, AP with GT masks, fps, memory GB)}, parameters in millions).
 PAPER_TABLE4 = {
-    'ENet': ({(512, 256): (0.19, 0.21, 145, 1.00), (768, 384): (0.21, 0.25, 94, 1.03),
-              (1024, 512): (0.20, 0.26, 61, 1.12)}, 0.36),
-    'SegNet': ({(512, 256): (0.20, 0.22, 27, 1.22), (768, 384): (0.22, 0.26, 14, 1.29),
-                (1024, 512): (0.18, 0.24, 8, 1.47)}, 29.4),
-    'Dilation': ({(512, 256): (0.21, 0.24, 15, 2.20), (768, 384): (0.24, 0.29, 6, 2.64),
-                  (1024, 512): (0.23, 0.30, 4, 3.27)}, 134.3),
-    'ResNet38': ({(512, 256): (0.24, 0.27, 12, 4.45), (768, 384): (0.29, 0.34, 5, 8.83)}, 124.0),
-}
+    network: ({tuple(int(n) for n in size.split('x')): (ap, ap_gt, fps, memory)
+               for name, (ap, ap_gt, fps, _, memory) in paper.TABLE4.rows.items()
+               for net, size in [name.split(' ')] if net == network},
+              next(params for name, (_, _, _, params, _) in paper.TABLE4.rows.items()
+                   if name.split(' ')[0] == network))
+    for network in dict.fromkeys(name.split(' ')[0] for name in paper.TABLE4.rows)}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -39,6 +39,7 @@ from .profiles import CVPPP_PROFILES as PROFILES
 from .runner import load_config, select_device, train
 from .stages import Stages, data_identity, log, write_atomic
 
+from paper_figures import paper_values as paper
 from paper_figures.common import draw_example_grid
 
 DEMO_ROOT = Path('data/cvppp_demo')
@@ -51,12 +52,9 @@ METHOD_NAMES = {'ours': 'Ours', 'maskrcnn': 'Mask R-CNN'}
 FIGURE5_MASKS = {'ours': 'given_fg', 'maskrcnn': 'own_fg'}
 FIGURE5_EXAMPLES = 4  # validation plants shown, as in the paper
 
-# Paper, Table 1: CVPPP A1 test, SBD (%) and |DiC| as printed (PAPER.md §4).
-PAPER_TABLE1 = (
-    ('RIS+CRF', 66.6, 1.1), ('MSU', 66.7, 2.3), ('Nottingham', 68.3, 3.8),
-    ('Wageningen', 71.1, 2.2), ('IPK', 74.4, 2.6), ('PRIAn', None, 1.3),
-    ('End-to-end', 84.9, 0.8), ('Ours (paper)', 84.2, 1.0),
-)
+# Paper, Table 1: CVPPP A1 test, SBD (%) and |DiC| as printed (typed once, in paper_values).
+PAPER_TABLE1 = tuple((f'{name} (paper)' if name == 'Ours' else name, sbd, abs_dic)
+                     for name, (sbd, abs_dic) in paper.TABLE1.rows.items())
 
 MISSING_DATA = f"""\
 The CVPPP challenge data cannot be downloaded by this tool: it is given out on request at

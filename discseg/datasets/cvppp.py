@@ -158,7 +158,7 @@ def split_plants(plants: dict[str, Plant], num_val: int = 28,
     """The split used here: ``num_val`` labelled plants, drawn with ``seed``, are held out.
 
     The paper trains on the labelled A1 images without saying how it validated. 28 of 128 is the
-    validation size of public re-implementations (PAPER.md §8), so their numbers compare. Names
+    validation size of public re-implementations, so their numbers compare. Names
     are sorted before drawing, so the split depends on the set of plants and the seed only.
     Without labelled plants (test data only) every split but ``'test'`` is empty.
     """

@@ -1,7 +1,7 @@
 """Synthetic "scattered sticks" (paper Sec. 3.3, Fig. 4): crossed sticks whose boxes coincide.
 
 The paper shows two such images and says nothing about how they were made. This generator draws
-what the figure shows (PAPER.md §6): a white square with 8 to 12 white sticks outlined in black,
+what the figure shows (paper Fig. 4): a white square with 8 to 12 white sticks outlined in black,
 all of one width (~1/20 of the side), lengths 1/4 to 1/2 of the side, random centres (so some
 sticks are cut by the border) and angles, later sticks painted over earlier ones. Every such choice
 is a field of `SticksConfig`.

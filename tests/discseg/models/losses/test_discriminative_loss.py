@@ -14,7 +14,7 @@ def _norm(v: torch.Tensor, norm: int) -> torch.Tensor:
 def reference_image_loss(emb, ids, delta_v, delta_d, alpha, beta, gamma, norm, variant='paper'):
     """Eq. 1-4 for one image, written as the equations read: loops over instances, pixels and pairs.
 
-    emb: [D, H, W], ids: [H, W] with 0 = background. The 'authors' variant follows PAPER.md §1.
+    emb: [D, H, W], ids: [H, W] with 0 = background. The 'authors' variant follows the authors' released code.
     """
     labels = [int(k) for k in torch.unique(ids) if k != 0]
     if variant == 'authors':
