@@ -66,12 +66,10 @@ def predict_and_score(cfg: Config, checkpoint: Path, keep: int = 0) -> dict:
                 log(f'  predicted {index + 1}/{total}')
     metric = evaluator.metrics[0]
     scores = evaluator.evaluate(len(loader.dataset))
-    per_image = [{key: value for key, value in image.items()
-                  if key not in ('prediction', 'ground_truth')} for image in metric.per_image]
     return {
         'metrics': scores,
-        'per_image': per_image,
-        'predictions': [image.get('prediction') for image in metric.per_image],
+        'per_image': metric.per_image,
+        'predictions': metric.predictions,
         'network_ms': statistics.median(network_ms),
         'postprocess_ms': statistics.median(post_ms) if two_part else None,
         'samples': kept,

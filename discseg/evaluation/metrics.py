@@ -55,8 +55,8 @@ class InstanceSegMetric(BaseMetric):
     ``compute_metrics`` returns fractions, not percentages: the means over images of SBD, DiC,
     |DiC| and foreground Dice, as the challenge reports them, and mask AP@[.50:.95] / AP@.50 pooled
     over the dataset. After evaluation ``per_image`` lists each image's ``img_path`` with its CVPPP
-    scores and, with ``compute_ap``, its encoded prediction and ground truth, for per-image tables
-    and intervals.
+    scores, for per-image tables, and ``predictions`` each image's encoded prediction (with
+    ``compute_ap``), for intervals over images.
 
     Args:
         compute_ap: also compute mask AP (needs ``pred_instances.scores``).
@@ -71,6 +71,7 @@ class InstanceSegMetric(BaseMetric):
         super().__init__(collect_device=collect_device, prefix=prefix)
         self.compute_ap = compute_ap
         self.per_image: list[dict] = []
+        self.predictions: list[EncodedInstances | None] = []
 
     def process(self, data_batch: dict, data_samples: Sequence[dict]) -> None:
         """Score each image of the batch and keep what dataset-level AP needs."""
@@ -97,7 +98,7 @@ class InstanceSegMetric(BaseMetric):
                                       [result['ground_truth'] for result in results])
             metrics['mask_ap'] = ap['mask_ap']
             metrics['mask_ap50'] = ap['mask_ap50']
-        self.per_image = [{key: result[key] for key in
-                           ('img_path', 'sbd', 'dic', 'fg_dice', 'prediction', 'ground_truth')
-                           if key in result} for result in results]
+        self.per_image = [{key: result[key] for key in ('img_path', 'sbd', 'dic', 'fg_dice')}
+                          for result in results]
+        self.predictions = [result.get('prediction') for result in results]
         return metrics

@@ -16,7 +16,7 @@ from mmengine.runner import Runner
 from mmengine.structures import InstanceData
 
 from baselines.maskrcnn import MaskRCNNInstanceMetric
-from reproduce.runner import load_config
+from reproduce.runner import load_config, with_run_hooks
 
 # Two 3-pixel-wide sticks crossing at their middles in a 9 x 9 image: stick 2 (vertical, on top)
 # keeps all 27 of its pixels, stick 1 (horizontal) the 18 outside the crossing.
@@ -45,7 +45,7 @@ def _train_a_few_iterations(config: str, data_root: Path, work_dir: Path,
     })
     # The Runner makes 'mmdet' the process-wide default scope: restore it for the tests that follow.
     with DefaultScope.overwrite_default_scope('mmdet'):
-        runner = Runner.from_cfg(cfg)
+        runner = Runner.from_cfg(with_run_hooks(cfg))
         runner.train()
     return runner, cfg
 

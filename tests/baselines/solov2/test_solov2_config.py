@@ -1,11 +1,13 @@
 """The SOLOv2 sticks baseline: mmdetection's model, trained and scored as Mask R-CNN is."""
+from pathlib import Path
+
 import pytest
 import torch
 from mmengine.registry import DefaultScope
 
 from baselines.maskrcnn import MaskRCNNInstanceMetric
 from reproduce.evaluate import predict_and_score
-from reproduce.runner import best_checkpoint
+from reproduce.runner import training_record
 
 CONFIG = 'baselines/solov2/configs/solov2_r18_fpn_sticks.py'
 # After 2 iterations no grid cell scores 0.1 (focal loss starts every cell at 0.01) and no mask
@@ -26,7 +28,7 @@ def trained(tiny_sticks, tmp_path_factory, train_a_few_iterations):
 def test_predictions(trained):
     _, cfg, work_dir = trained
     with DefaultScope.overwrite_default_scope('mmdet'):
-        return predict_and_score(cfg, best_checkpoint(work_dir), keep=1)
+        return predict_and_score(cfg, Path(training_record(work_dir, 2, 'sbd').best_checkpoint), keep=1)
 
 
 def test_config_trains_mmdetections_solov2_from_scratch_with_our_metric(trained):
@@ -41,7 +43,7 @@ def test_config_trains_mmdetections_solov2_from_scratch_with_our_metric(trained)
     scalars = runner.message_hub.log_scalars
     for key in ('sbd', 'dic', 'abs_dic', 'fg_dice', 'mask_ap', 'mask_ap50'):
         assert f'val/{key}' in scalars, key
-    assert best_checkpoint(work_dir).name == 'best_sbd_iter_2.pth'
+    assert Path(training_record(work_dir, 2, 'sbd').best_checkpoint).name == 'best_sbd_iter_2.pth'
 
 
 def test_test_split_goes_through_the_shared_prediction_and_scoring(test_predictions):
