@@ -29,12 +29,14 @@ from discseg.fileio import write_atomic
 
 
 def git_commit() -> str:
-    """The commit of the code that runs, with ``+dirty`` when the work tree has changes."""
+    """The commit of the code that runs, with ``+dirty`` when the work tree has changes (the
+    results a run writes itself do not count)."""
     root = Path(__file__).resolve().parent.parent
     try:
         commit = subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=root, capture_output=True,
                                 text=True, check=True).stdout.strip()
-        dirty = subprocess.run(['git', 'status', '--porcelain', '--untracked-files=no'], cwd=root,
+        dirty = subprocess.run(['git', 'status', '--porcelain', '--untracked-files=no', '--', '.',
+                                ':!results', ':!paper_figures/REPORT.md'], cwd=root,
                                capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return 'unknown'

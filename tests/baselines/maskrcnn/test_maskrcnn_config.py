@@ -13,7 +13,7 @@ from mmengine.structures import InstanceData
 
 from baselines.maskrcnn import MaskRCNNInstanceMetric
 from discseg.evaluation import InstanceSegMetric
-from reproduce.runner import load_config, training_record
+from reproduce.runner import load_config, training_record, with_run_hooks
 
 CONFIG = 'baselines/maskrcnn/configs/mask-rcnn_r18_fpn_sticks.py'
 
@@ -131,7 +131,7 @@ def test_config_trains_from_scratch_and_validates_with_our_metric(tiny_sticks, t
     })
     # The Runner makes 'mmdet' the process-wide default scope: restore it for the tests that follow.
     with DefaultScope.overwrite_default_scope('mmdet'):
-        runner = Runner.from_cfg(cfg)
+        runner = Runner.from_cfg(with_run_hooks(cfg))
         runner.train()
 
     assert isinstance(runner.model.backbone.norm1, torch.nn.GroupNorm)
