@@ -129,7 +129,8 @@ def training_record(work_dir: Path, max_iters: int, monitor: str | None) -> Trai
     if monitor is not None and history:
         best_entry = max(history, key=lambda entry: entry[monitor])  # max keeps the first maximum
         best_iteration, best_score = best_entry['iteration'], best_entry[monitor]
-        best = Path(work_dir) / f'best_{monitor}_iter_{best_iteration}.pth'
+        # as CheckpointHook names it, '/' of a prefixed metric ('cityscapes/AP') made '_'
+        best = Path(work_dir) / f'best_{monitor}_iter_{best_iteration}.pth'.replace('/', '_')
         if not best.exists():
             raise FileNotFoundError(f'{work_dir}: the best validation {monitor} {best_score:.4f} '
                                     f'was at iteration {best_iteration}, but {best.name} is missing')

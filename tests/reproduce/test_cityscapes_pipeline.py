@@ -48,7 +48,7 @@ def test_train_predict_export_evaluate(cityscapes_root, tmp_path):
     cfg = load_config(TINY, work_dir=tmp_path / 'work', data_root=cityscapes_root, num_workers=0,
                       options=options)
     set_input_size(cfg, (128, 64))
-    checkpoint = train(cfg)
+    checkpoint = Path(train(cfg).best_checkpoint)
     assert checkpoint.name.startswith('best_cityscapes_AP')
     # Ground-truth masks and centres (Table 3's last row): two iterations already give AP > 0.
     cfg.merge_from_dict({'model.test_cfg.mask_source': 'ground_truth',
