@@ -1,1 +1,1 @@
-"""Maintenance tools: the offline GPU check and its preparation."""
+"""Command-line tools: training and testing one config, the offline GPU check and its preparation."""

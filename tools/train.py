@@ -11,41 +11,26 @@ from the work dir's own latest checkpoint when ``--resume`` is given.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a clone, no install
 
-from mmengine.config import Config, DictAction  # noqa: E402
+from tools.cli import add_common_arguments, build_config  # noqa: E402
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('config', help='the config file')
-    parser.add_argument('--work-dir', help='default: ./work_dirs/<config name>')
     parser.add_argument('--resume', action='store_true',
                         help="continue from the work dir's latest checkpoint, if it has one")
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={},
-                        help='override config values: key=value, dotted keys, as in mmengine')
-    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args(argv)
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    return args
+    add_common_arguments(parser)
+    return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    cfg = Config.fromfile(args.config)
-    cfg.merge_from_dict(args.cfg_options)
-    cfg.launcher = args.launcher
-    import discseg  # noqa: F401  (registers the components, the CPU launcher support included)
-    from discseg.engine import prepare_cpu_distributed
-
-    cfg = prepare_cpu_distributed(cfg)
-    cfg.work_dir = args.work_dir or cfg.get('work_dir') or str(
-        Path('work_dirs') / Path(args.config).stem)
+    cfg = build_config(args)
     from reproduce.runner import train
 
     if not args.resume and (Path(cfg.work_dir) / 'last_checkpoint').exists():
