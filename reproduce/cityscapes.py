@@ -35,6 +35,7 @@ import torch
 from mmengine.config import Config
 
 from discseg.datasets.cityscapes import CityscapesInstanceDataset
+from discseg.datasets.label_maps import read_label_png
 from paper_figures import paper_values as paper
 
 from .benchmarks.table4 import measure_networks, size_name
@@ -177,7 +178,7 @@ def maskrcnn_stages(stages: Stages, profile: CityscapesProfile, data_root: Path,
 
 def _select_rows(gt_files: list[Path], count: int) -> list[int]:
     """Val images for Figure 6, greedily covering the most instance classes, then instances."""
-    ids = [cv2.imread(str(path), cv2.IMREAD_UNCHANGED) for path in gt_files]
+    ids = [read_label_png(path, require_16bit=True) for path in gt_files]
     classes = [set(np.unique(image[image >= 1000] // 1000).tolist()) for image in ids]
     counts = [len(np.unique(image[image >= 1000])) for image in ids]
     chosen, covered = [], set()

@@ -216,11 +216,11 @@ def score_test_set(evaluated: dict[tuple[str, int], dict], test_root: Path,
 
 
 def ground_truth_of(test_root: Path, names: list[str]) -> list[EncodedInstances]:
+    from discseg.datasets.label_maps import read_label_png
     from discseg.evaluation.mask_ap import encode_instances
 
-    maps = [cv2.imread(str(test_root / 'instances' / 'test' / name), cv2.IMREAD_UNCHANGED)
+    return [encode_instances(read_label_png(test_root / 'instances' / 'test' / name))
             for name in names]
-    return [encode_instances(instance_map) for instance_map in maps]
 
 
 def aggregate(scored: dict, methods: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -14,12 +14,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import cv2
 import numpy as np
-from pycocotools import mask as mask_utils
 
 from discseg.datasets.cityscapes import (IMAGE_SUFFIX, INSTANCE_IDS_SUFFIX, LABEL_DIVISOR,
                                          THING_CLASSES, THING_LABEL_IDS)
+from discseg.datasets.label_maps import read_label_png
+from discseg.fileio import write_atomic
+from discseg.instance_maps import coco_mask_fields, instance_masks
 
 __all__ = ['convert_split', 'image_annotations']
 
@@ -30,21 +31,10 @@ def image_annotations(instance_ids: np.ndarray) -> list[dict]:
     label_ids = np.where(ids >= LABEL_DIVISOR, ids // LABEL_DIVISOR, ids)
     is_thing = np.isin(label_ids, THING_LABEL_IDS)
     ids, label_ids = ids[is_thing], label_ids[is_thing]
-    if ids.size == 0:
-        return []
-    masks = np.asfortranarray(instance_ids[:, :, None] == ids, dtype=np.uint8)
-    rles = mask_utils.encode(masks)
-    areas, boxes = mask_utils.area(rles), mask_utils.toBbox(rles)
-    annotations = []
-    for rle, area, box, instance_id, label_id in zip(rles, areas, boxes, ids, label_ids):
-        annotations.append({
-            'category_id': THING_LABEL_IDS.index(int(label_id)) + 1,
-            'segmentation': {'size': rle['size'], 'counts': rle['counts'].decode('ascii')},
-            'area': float(area),
-            'bbox': box.tolist(),
-            'iscrowd': int(instance_id < LABEL_DIVISOR),
-        })
-    return annotations
+    return [{'category_id': THING_LABEL_IDS.index(int(label_id)) + 1, **fields,
+             'iscrowd': int(instance_id < LABEL_DIVISOR)}
+            for fields, instance_id, label_id in zip(
+                coco_mask_fields(instance_masks(instance_ids, ids)), ids, label_ids)]
 
 
 def convert_split(data_root: str | Path, split: str, out_file: str | Path) -> dict:
@@ -56,9 +46,7 @@ def convert_split(data_root: str | Path, split: str, out_file: str | Path) -> di
         raise FileNotFoundError(f'no *{INSTANCE_IDS_SUFFIX} under {gt_dir}')
     images, annotations = [], []
     for image_id, gt_file in enumerate(gt_files, start=1):
-        instance_ids = cv2.imread(str(gt_file), cv2.IMREAD_UNCHANGED)
-        if instance_ids is None or instance_ids.dtype != np.uint16:
-            raise ValueError(f'{gt_file} is not a 16-bit instance-id PNG')
+        instance_ids = read_label_png(gt_file, require_16bit=True)
         height, width = instance_ids.shape
         name = gt_file.name[:-len(INSTANCE_IDS_SUFFIX)] + IMAGE_SUFFIX
         images.append({'id': image_id, 'file_name': f'{gt_file.parent.name}/{name}',
@@ -66,9 +54,7 @@ def convert_split(data_root: str | Path, split: str, out_file: str | Path) -> di
         for annotation in image_annotations(instance_ids):
             annotations.append({'id': len(annotations) + 1, 'image_id': image_id, **annotation})
     categories = [{'id': index, 'name': name} for index, name in enumerate(THING_CLASSES, start=1)]
-    out_file = Path(out_file)
-    out_file.parent.mkdir(parents=True, exist_ok=True)
-    out_file.write_text(json.dumps({'images': images, 'annotations': annotations,
-                                    'categories': categories}))
+    write_atomic(out_file, json.dumps({'images': images, 'annotations': annotations,
+                                       'categories': categories}))
     return {'images': len(images), 'annotations': len(annotations),
             'crowd': sum(a['iscrowd'] for a in annotations)}

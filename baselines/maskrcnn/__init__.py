@@ -10,7 +10,7 @@ import discseg.checkpoint  # noqa: F401
 
 from .convert import encode_masks, instance_map_from_masks
 from .metric import MaskRCNNInstanceMetric
-from .targets import InstanceMapToDetTargets, masks_and_boxes
+from .targets import InstanceMapToDetTargets
 
 __all__ = ['InstanceMapToDetTargets', 'MaskRCNNInstanceMetric', 'encode_masks',
-           'instance_map_from_masks', 'masks_and_boxes']
+           'instance_map_from_masks']

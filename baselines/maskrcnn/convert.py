@@ -7,10 +7,10 @@ at most one instance. :func:`instance_map_from_masks` flattens confident masks i
 from __future__ import annotations
 
 import numpy as np
-from pycocotools import mask as mask_utils
 from torch import Tensor
 
 from discseg.evaluation.mask_ap import EncodedInstances
+from discseg.instance_maps import encode_rles
 
 __all__ = ['encode_masks', 'instance_map_from_masks']
 
@@ -65,9 +65,5 @@ def instance_map_from_masks(masks: Tensor | np.ndarray, scores: Tensor | np.ndar
 def encode_masks(masks: Tensor | np.ndarray, scores: Tensor | np.ndarray) -> EncodedInstances:
     """Every mask as one COCO RLE with its score, overlapping or empty, as mask AP counts them."""
     masks, scores = _as_masks_and_scores(masks, scores)
-    num_masks, height, width = masks.shape
-    if num_masks == 0:
-        return EncodedInstances(height, width, [], scores)
-    # pycocotools encodes a Fortran-ordered uint8 stack of shape (H, W, K).
-    stacked = np.asfortranarray(masks.transpose(1, 2, 0), dtype=np.uint8)
-    return EncodedInstances(height, width, mask_utils.encode(stacked), scores)
+    _, height, width = masks.shape
+    return EncodedInstances(height, width, encode_rles(masks), scores)

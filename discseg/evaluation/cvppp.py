@@ -21,6 +21,8 @@ background, so a map without any 0 pixel loses its lowest id; here 0 alone is ba
 """
 import numpy as np
 
+from ..instance_maps import instance_ids
+
 __all__ = ['as_label_map', 'best_dice', 'dice', 'difference_in_count', 'foreground_dice',
            'symmetric_best_dice']
 
@@ -54,11 +56,6 @@ def _label_maps(pred: np.ndarray, gt: np.ndarray) -> tuple[np.ndarray, np.ndarra
     if pred.shape != gt.shape:
         raise ValueError(f'label maps differ in shape: pred {pred.shape}, gt {gt.shape}')
     return pred, gt
-
-
-def _instance_ids(label_map: np.ndarray) -> np.ndarray:
-    ids = np.unique(label_map)
-    return ids[ids != BACKGROUND]
 
 
 def _pairwise_dice(pred: np.ndarray, gt: np.ndarray) -> np.ndarray:
@@ -127,7 +124,7 @@ def symmetric_best_dice(pred: np.ndarray, gt: np.ndarray) -> float:
 def difference_in_count(pred: np.ndarray, gt: np.ndarray) -> int:
     """DiC = #instances in ``pred`` minus #instances in ``gt``; positive means over-counting."""
     pred, gt = _label_maps(pred, gt)
-    return len(_instance_ids(pred)) - len(_instance_ids(gt))
+    return len(instance_ids(pred)) - len(instance_ids(gt))
 
 
 def foreground_dice(pred: np.ndarray, gt: np.ndarray) -> float:

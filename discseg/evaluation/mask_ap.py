@@ -18,12 +18,12 @@ from pycocotools import mask as mask_utils
 from pycocotools.coco import COCO
 from pycocotools.cocoeval import COCOeval
 
+from ..instance_maps import encode_rles, instance_ids, instance_masks
 from .cvppp import as_label_map
 
 __all__ = ['EncodedInstances', 'coco_objects', 'encode_instances', 'mask_ap',
            'mask_ap_from_encoded']
 
-BACKGROUND = 0
 CATEGORY_ID = 1
 
 
@@ -62,8 +62,7 @@ def encode_instances(instance_map: np.ndarray,
     is not a detection and is dropped.
     """
     instance_map = as_label_map(instance_map, 'instance_map')
-    ids = np.unique(instance_map)
-    ids = ids[ids != BACKGROUND]
+    ids = instance_ids(instance_map)
 
     instance_scores = None
     if scores is not None:
@@ -76,11 +75,8 @@ def encode_instances(instance_map: np.ndarray,
         instance_scores = scores[ids - 1]
 
     height, width = instance_map.shape
-    if ids.size == 0:
-        return EncodedInstances(height, width, [], instance_scores)
-    # pycocotools encodes a Fortran-ordered uint8 stack of shape (H, W, #instances).
-    masks = np.asfortranarray(instance_map[:, :, None] == ids, dtype=np.uint8)
-    return EncodedInstances(height, width, mask_utils.encode(masks), instance_scores)
+    return EncodedInstances(height, width, encode_rles(instance_masks(instance_map, ids)),
+                            instance_scores)
 
 
 def _quiet_coco(images: list[dict], annotations: list[dict]) -> COCO:

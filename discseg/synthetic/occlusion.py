@@ -12,8 +12,8 @@ Three views of one image's occlusion, each a pure function of masks:
   left of it into pieces ('separated', the crossed swords), as mmdetection's occluded / separated
   recall (Zhan et al. 2022) defines the two.
 
-Boxes are ``(x0, y0, x1, y1)`` in pixels with exclusive ends, so a box's area is its pixel count
-when the mask fills it.
+Boxes are ``(x0, y0, x1, y1)`` in pixels with exclusive ends (`discseg.instance_maps`), so a
+box's area is its pixel count when the mask fills it.
 """
 from __future__ import annotations
 
@@ -22,8 +22,10 @@ import math
 import cv2
 import numpy as np
 
-__all__ = ['OCCLUSION_TAGS', 'bounding_boxes', 'box_iou', 'hidden_fraction', 'instance_masks',
-           'mean_pairwise_box_iou', 'num_crossings', 'occlusion_tags']
+from ..instance_maps import bounding_boxes, instance_masks
+
+__all__ = ['OCCLUSION_TAGS', 'box_iou', 'hidden_fraction', 'mean_pairwise_box_iou', 'num_crossings',
+           'occlusion_tags']
 
 OCCLUSION_TAGS = ('unoccluded', 'occluded', 'separated')
 
@@ -38,25 +40,6 @@ def hidden_fraction(full_masks: np.ndarray, visible_masks: np.ndarray) -> float:
     if full_area == 0:
         return 0.0
     return 1.0 - np.count_nonzero(visible_masks) / full_area
-
-
-def instance_masks(instance_map: np.ndarray) -> np.ndarray:
-    """(K, H, W) boolean masks of the instances in ``instance_map`` by increasing id; 0 is none."""
-    ids = np.unique(instance_map)
-    ids = ids[ids != 0]
-    return instance_map[None] == ids[:, None, None]
-
-
-def bounding_boxes(masks: np.ndarray) -> np.ndarray:
-    """(K, 4) int64 boxes ``(x0, y0, x1, y1)``, ends exclusive, of (K, H, W) non-empty masks."""
-    rows = masks.any(axis=2)
-    cols = masks.any(axis=1)
-    height, width = masks.shape[1:]
-    y0 = rows.argmax(axis=1)
-    y1 = height - rows[:, ::-1].argmax(axis=1)
-    x0 = cols.argmax(axis=1)
-    x1 = width - cols[:, ::-1].argmax(axis=1)
-    return np.stack([x0, y0, x1, y1], axis=1).astype(np.int64)
 
 
 def box_iou(boxes: np.ndarray) -> np.ndarray:

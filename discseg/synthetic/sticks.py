@@ -49,10 +49,9 @@ from types import MappingProxyType
 
 import cv2
 import numpy as np
-from pycocotools import mask as mask_utils
 
-from .occlusion import (bounding_boxes, hidden_fraction, instance_masks, mean_pairwise_box_iou,
-                        num_crossings, occlusion_tags)
+from ..instance_maps import coco_mask_fields, instance_masks
+from .occlusion import hidden_fraction, mean_pairwise_box_iou, num_crossings, occlusion_tags
 from .painting import select_visible, topmost
 from .staging import staged_directory
 
@@ -217,7 +216,7 @@ def generate_sample(rng: np.random.Generator,
     inside, outline = inside[keep], outline[keep]
     image, instance_map = paint(inside, outline)
     ids = np.arange(1, keep.size + 1, dtype=instance_map.dtype)
-    visible = instance_map[None] == ids[:, None, None]
+    visible = instance_masks(instance_map, ids)
     return StickSample(
         image=image,
         instance_map=instance_map,
@@ -245,21 +244,8 @@ def _png_bytes(array: np.ndarray) -> bytes:
 
 
 def _coco_annotations(instance_map: np.ndarray, image_id: int, first_id: int) -> list[dict]:
-    masks = instance_masks(instance_map)
-    if len(masks) == 0:
-        return []
-    rles = mask_utils.encode(np.asfortranarray(masks.transpose(1, 2, 0).astype(np.uint8)))
-    boxes = bounding_boxes(masks)
-    areas = masks.sum(axis=(1, 2))
-    return [{'id': first_id + k,
-             'image_id': image_id,
-             'category_id': 1,
-             'segmentation': {'size': [int(n) for n in rle['size']],
-                              'counts': rle['counts'].decode('ascii')},
-             'area': int(area),
-             'bbox': [int(x0), int(y0), int(x1 - x0), int(y1 - y0)],
-             'iscrowd': 0}
-            for k, (rle, (x0, y0, x1, y1), area) in enumerate(zip(rles, boxes, areas))]
+    return [{'id': first_id + k, 'image_id': image_id, 'category_id': 1, **fields, 'iscrowd': 0}
+            for k, fields in enumerate(coco_mask_fields(instance_masks(instance_map)))]
 
 
 def _json_bytes(obj: object, indent: int | None = None) -> bytes:

@@ -2,8 +2,9 @@
 import numpy as np
 import pytest
 
-from discseg.synthetic.occlusion import (bounding_boxes, box_iou, hidden_fraction, instance_masks,
-                                         mean_pairwise_box_iou, num_crossings, occlusion_tags)
+from discseg.instance_maps import instance_masks
+from discseg.synthetic.occlusion import (box_iou, hidden_fraction, mean_pairwise_box_iou,
+                                         num_crossings, occlusion_tags)
 
 SIZE = 24
 
@@ -47,21 +48,6 @@ def test_hidden_fraction_is_zero_without_overlap_or_sticks():
     assert hidden_fraction(full, full) == 0.0
     empty = np.zeros((0, SIZE, SIZE), dtype=bool)
     assert hidden_fraction(empty, empty) == 0.0
-
-
-def test_bounding_boxes_have_exclusive_ends():
-    masks = np.stack([_rectangle(slice(3, 6), slice(7, 10)), _diagonal(5, col_offset=2)])
-    np.testing.assert_array_equal(bounding_boxes(masks), [[7, 3, 10, 6], [2, 0, 7, 5]])
-
-
-def test_instance_masks_skip_background_and_follow_ids():
-    instance_map = np.zeros((SIZE, SIZE), dtype=np.uint16)
-    instance_map[0, 0] = 2
-    instance_map[5, 5] = 1
-    masks = instance_masks(instance_map)
-    assert masks.shape == (2, SIZE, SIZE)
-    assert masks[0, 5, 5] and masks[0].sum() == 1
-    assert masks[1, 0, 0] and masks[1].sum() == 1
 
 
 def test_box_iou_of_partly_overlapping_boxes():
