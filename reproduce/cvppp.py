@@ -34,7 +34,7 @@ from mmseg.registry import MODELS
 
 from discseg.datasets.cvppp import LAYOUT, find_plants, read_image, read_label, split_plants
 
-from .evaluate import predict_and_score, predicted_instance_map
+from .evaluate import evaluate
 from .profiles import CVPPP_PROFILES as PROFILES
 from .runner import load_config, select_device, train
 from .stages import Stages, data_identity, log, write_atomic
@@ -169,31 +169,33 @@ def train_stage(cfg: Config) -> dict:
             'train_seconds': record.train_seconds, 'batch_size': cfg.train_dataloader.batch_size}
 
 
-def save_examples(method: str, samples: list, out: Path) -> None:
-    """The figure's inputs, ground truths and ``method``'s predictions as PNGs, named after the
-    plants."""
-    for sample in samples:
-        images = {
-            'input': cv2.cvtColor(read_image(sample.img_path), cv2.COLOR_RGB2BGR),
-            'ground_truth': read_label(sample.seg_map_path).astype(np.uint16),
-            method: predicted_instance_map(sample).astype(np.uint16),
-        }
+def save_inputs(cfg: Config, count: int, out: Path) -> None:
+    """The first ``count`` test plants' inputs and ground truths as PNGs, named after the plants
+    (their predictions are written beside them by the evaluation)."""
+    from mmseg.registry import DATASETS
+
+    dataset = DATASETS.build(copy.deepcopy(cfg.test_dataloader.dataset))
+    for index in range(min(count, len(dataset))):
+        info = dataset.get_data_info(index)
+        images = {'input': cv2.cvtColor(read_image(info['img_path']), cv2.COLOR_RGB2BGR),
+                  'ground_truth': read_label(info['seg_map_path']).astype(np.uint16)}
         for kind, image in images.items():
-            path = out / 'examples' / kind / f'{sample.plant}.png'
+            path = out / 'examples' / kind / f"{info['plant']}.png"
             path.parent.mkdir(parents=True, exist_ok=True)
             cv2.imwrite(str(path), image)
 
 
 def validate_stage(method: str, cfg: Config, checkpoint: str, mask: str, out: Path,
                    keep: int = 0) -> dict:
-    """Score ``method`` on the validation split with the test-time mask ``mask``."""
+    """Score ``method`` on the validation split with the test-time mask ``mask``; the first
+    ``keep`` plants' inputs, ground truths and predictions go to ``out/examples``."""
     cfg = with_mask_source(method, cfg, MASK_SOURCES[mask])
     cfg.work_dir = str(Path(cfg.work_dir) / f'validate_{mask}')  # keeps training's files
     cfg.test_dataloader, cfg.test_evaluator = cfg.val_dataloader, cfg.val_evaluator
-    result = predict_and_score(cfg, Path(checkpoint), keep=keep)
-    save_examples(method, result.pop('samples'), out)
-    result.pop('predictions')  # Table 1 needs no intervals over AP
-    return result
+    if keep:
+        save_inputs(cfg, keep, out)
+    return evaluate(cfg, checkpoint, Path(cfg.work_dir), examples=keep, name_key='plant',
+                    examples_dir=out / 'examples' / method)
 
 
 def submission_stage(cfg: Config, checkpoint: str) -> dict:

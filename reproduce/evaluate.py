@@ -1,87 +1,58 @@
-"""Test-set prediction for any trained model: timing of network and post-processing, and scores.
+"""Test-set evaluation of any trained model: ``Runner.test()`` with timing, per-image scores and
+examples.
 
-Both methods go through this one loop and their config's ``test_evaluator`` (which share the
-scoring code), so their numbers are comparable. A model that exposes ``predict_outputs`` and
-``segment_instances`` (ours) is timed in two parts; any other (Mask R-CNN) as a whole, its own
-post-processing (NMS, mask pasting) included in the network time.
+Every method goes through mmengine's ``Runner.test()`` with :class:`~discseg.engine.TimedTestLoop`
+and its config's ``test_evaluator`` (which share the scoring code), so their numbers are comparable:
+the loop times network and post-processing, the metric writes the per-image scores and encoded
+predictions, :class:`~discseg.engine.SavePredictionsHook` keeps the first predicted maps.
 """
 from __future__ import annotations
 
-import statistics
-import time
+import copy
+import json
 from pathlib import Path
 
-import numpy as np
-import torch
 from mmengine.config import Config
-from mmengine.runner import Runner
 
-from .stages import log
+from discseg.engine import TEST_TIMING
+from discseg.evaluation.mask_ap import EncodedInstances
 
-
-def _synchronize() -> None:
-    if torch.cuda.is_available():
-        torch.cuda.synchronize()
+PER_IMAGE_FILE = 'per_image.json'
 
 
-def predict_and_score(cfg: Config, checkpoint: Path, keep: int = 0) -> dict:
-    """Predict ``cfg.test_dataloader`` with ``checkpoint``; score with ``cfg.test_evaluator``.
+def evaluate(cfg: Config, checkpoint: str | Path, out_dir: Path, examples: int = 0,
+             name_key: str = 'img_path', examples_dir: Path | None = None) -> dict:
+    """Test ``checkpoint`` on ``cfg.test_dataloader``; write the per-image scores and predictions
+    (``out_dir/per_image.json``) and the first ``examples`` predicted maps, named by ``name_key``
+    (see :class:`~discseg.engine.SavePredictionsHook`), to ``examples_dir`` (default
+    ``out_dir/examples``).
 
-    Returns the metrics, per-image scores, each image's encoded prediction (when the metric computes
-    AP), median milliseconds per image of the network and the post-processing, and the data samples
-    of the first ``keep`` images (for figures).
+    Returns the metrics, the median milliseconds per image of the network and the post-processing,
+    and each image's scores (``img_path``, ``sbd``, ``dic``, ``fg_dice``).
     """
+    from mmengine.runner import Runner
+
+    cfg = copy.deepcopy(cfg)
+    cfg.load_from, cfg.resume = str(checkpoint), False
+    cfg.test_cfg = dict(type='TimedTestLoop')
+    per_image_file = Path(out_dir) / PER_IMAGE_FILE
+    cfg.test_evaluator.per_image_file = str(per_image_file)
+    if examples:
+        cfg.custom_hooks = [*(cfg.get('custom_hooks') or []), dict(
+            type='SavePredictionsHook', out_dir=str(examples_dir or Path(out_dir) / 'examples'),
+            num_images=examples, name_key=name_key,
+            score_threshold=cfg.test_evaluator.get('score_threshold', 0.5))]
     runner = Runner.from_cfg(cfg)
-    runner.load_checkpoint(str(checkpoint), map_location='cpu')
-    model = runner.model.eval()
-    loader = runner.build_dataloader(cfg.test_dataloader)
-    evaluator = runner.build_evaluator(cfg.test_evaluator)
-    evaluator.dataset_meta = loader.dataset.metainfo
-    two_part = hasattr(model, 'predict_outputs')
-    network_ms, post_ms, kept = [], [], []
-    total = len(loader)
-    with torch.no_grad():
-        for index, batch in enumerate(loader):
-            data = model.data_preprocessor(batch, False)
-            _synchronize()
-            start = time.perf_counter()
-            if two_part:
-                samples = model.predict_outputs(data['inputs'], data['data_samples'])
-                _synchronize()
-                middle = time.perf_counter()
-                samples = model.segment_instances(samples)
-            else:
-                samples = model.predict(data['inputs'], data['data_samples'])
-                _synchronize()
-                middle = time.perf_counter()
-            _synchronize()
-            end = time.perf_counter()
-            images = len(samples)
-            network_ms.append(1000 * (middle - start) / images)
-            post_ms.append(1000 * (end - middle) / images)
-            evaluator.process(data_samples=samples, data_batch=batch)
-            if len(kept) < keep:
-                kept.extend(s.cpu() for s in samples[:keep - len(kept)])
-            if (index + 1) % max(1, total // 10) == 0 or index + 1 == total:
-                log(f'  predicted {index + 1}/{total}')
-    metric = evaluator.metrics[0]
-    scores = evaluator.evaluate(len(loader.dataset))
-    return {
-        'metrics': scores,
-        'per_image': metric.per_image,
-        'predictions': metric.predictions,
-        'network_ms': statistics.median(network_ms),
-        'postprocess_ms': statistics.median(post_ms) if two_part else None,
-        'samples': kept,
-    }
+    metrics = runner.test()
+    timing = runner.message_hub.get_info(TEST_TIMING)
+    images = json.loads(per_image_file.read_text())
+    return {'metrics': metrics, 'network_ms': timing['network_ms'],
+            'postprocess_ms': timing['postprocess_ms'],
+            'per_image': [{key: image[key] for key in ('img_path', 'sbd', 'dic', 'fg_dice')}
+                          for image in images]}
 
 
-def predicted_instance_map(sample) -> np.ndarray:
-    """The (H, W) instance map a data sample shows: ours as predicted, a detector's masks painted
-    by score as its metric paints them (:func:`~baselines.maskrcnn.instance_map_from_masks`)."""
-    if 'pred_instance_map' in sample:
-        return sample.pred_instance_map.data[0].numpy()
-    from baselines.maskrcnn.convert import instance_map_from_masks
-    instance_map, _ = instance_map_from_masks(sample.pred_instances.masks,
-                                              sample.pred_instances.scores)
-    return instance_map
+def read_predictions(per_image_file: str | Path) -> dict[str, EncodedInstances]:
+    """The encoded predictions of an evaluation's ``per_image.json``, by image file name."""
+    return {Path(image['img_path']).name: EncodedInstances.from_json(image['prediction'])
+            for image in json.loads(Path(per_image_file).read_text())}

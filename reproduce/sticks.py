@@ -19,7 +19,6 @@ import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import cv2
 import numpy as np
 import pandas as pd
 
@@ -30,6 +29,7 @@ from discseg.evaluation.resampling import (average_precision, bootstrap_indices,
 from discseg.fileio import write_atomic
 from discseg.synthetic.sticks import write_dataset
 
+from .evaluate import PER_IMAGE_FILE, evaluate, read_predictions
 from .profiles import STICKS_PROFILES, SticksProfile, TrainSpec
 from .runner import load_config, select_device, train
 from .stages import Stages, data_identity, digest, log, warn_if_busy
@@ -159,23 +159,17 @@ def training_options(spec: TrainSpec) -> dict:
 
 def evaluate_stage(cfg, checkpoint: str, out: Path, keep: int) -> dict:
     """Scores, timings and (in ``out``) every prediction and the first ``keep`` instance maps."""
-    from .evaluate import predict_and_score, predicted_instance_map
-
-    result = predict_and_score(cfg, Path(checkpoint), keep=keep)
-    names = [Path(image['img_path']).name for image in result['per_image']]
-    predictions = {name: encoded.to_json() for name, encoded in zip(names, result.pop('predictions'))}
-    write_atomic(out / 'predictions.json', json.dumps(predictions) + '\n')
-    for sample in result.pop('samples'):
-        path = out / 'examples' / Path(sample.img_path).name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        cv2.imwrite(str(path), predicted_instance_map(sample).astype(np.uint16))
+    result = evaluate(cfg, checkpoint, out, examples=keep)
+    predictions = read_predictions(out / PER_IMAGE_FILE)
+    write_atomic(out / 'predictions.json', json.dumps(
+        {name: encoded.to_json() for name, encoded in predictions.items()}) + '\n')
     for image in result['per_image']:
         image['file_name'] = Path(image.pop('img_path')).name
     return {**result, 'predictions': str(out / 'predictions.json')}
 
 
 # --- tables -----------------------------------------------------------------------------------
-def read_predictions(path: str) -> dict[str, EncodedInstances]:
+def read_stage_predictions(path: str) -> dict[str, EncodedInstances]:
     return {name: EncodedInstances.from_json(data)
             for name, data in json.loads(Path(path).read_text()).items()}
 
@@ -192,7 +186,7 @@ def score_test_set(evaluated: dict[tuple[str, int], dict], test_root: Path,
     seeds, samples = [], {}
     gt = ground_truth_of(test_root, names)
     for (method, seed), out in evaluated.items():
-        predictions = read_predictions(out['predictions'])
+        predictions = read_stage_predictions(out['predictions'])
         ordered = [predictions[name] for name in names]
         matches = image_matches(ordered, gt)
         recall = occluded_separated_recall(ordered, names, annotations / 'test.json',

@@ -8,9 +8,8 @@ checkpoints; the config loads it with
 """
 import discseg.checkpoint  # noqa: F401
 
-from .convert import encode_masks, instance_map_from_masks
+from .convert import encode_masks
 from .metric import MaskRCNNInstanceMetric
 from .targets import InstanceMapToDetTargets
 
-__all__ = ['InstanceMapToDetTargets', 'MaskRCNNInstanceMetric', 'encode_masks',
-           'instance_map_from_masks']
+__all__ = ['InstanceMapToDetTargets', 'MaskRCNNInstanceMetric', 'encode_masks']

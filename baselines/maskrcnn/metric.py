@@ -10,8 +10,9 @@ from torch import Tensor
 
 from discseg.datasets.label_maps import read_label_png
 from discseg.evaluation.metrics import InstanceSegMetric, score_image
+from discseg.instance_maps import instance_map_from_masks
 
-from .convert import encode_masks, instance_map_from_masks
+from .convert import encode_masks
 
 __all__ = ['MaskRCNNInstanceMetric', 'gt_instance_map_path', 'read_gt_instance_map']
 

@@ -1,11 +1,14 @@
 """MMEngine metric scoring predicted instance maps: CVPPP scores per image, COCO mask AP overall."""
+import json
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 from mmengine.evaluator import BaseMetric
 from mmseg.registry import METRICS
 from torch import Tensor
 
+from ..fileio import write_atomic
 from .cvppp import as_label_map, difference_in_count, foreground_dice, symmetric_best_dice
 from .mask_ap import EncodedInstances, encode_instances, mask_ap_from_encoded
 
@@ -55,23 +58,25 @@ class InstanceSegMetric(BaseMetric):
     ``compute_metrics`` returns fractions, not percentages: the means over images of SBD, DiC,
     |DiC| and foreground Dice, as the challenge reports them, and mask AP@[.50:.95] / AP@.50 pooled
     over the dataset. After evaluation ``per_image`` lists each image's ``img_path`` with its CVPPP
-    scores, for per-image tables, and ``predictions`` each image's encoded prediction (with
-    ``compute_ap``), for intervals over images.
+    scores; with ``per_image_file`` the metric also writes them, each with its encoded prediction
+    (with ``compute_ap``), as JSON: the per-image tables and the intervals over images read it.
 
     Args:
         compute_ap: also compute mask AP (needs ``pred_instances.scores``).
+        per_image_file: where to write the per-image scores and predictions (None: nowhere).
         collect_device: device used to gather results across processes, 'cpu' or 'gpu'.
         prefix: prefix of the metric names in the evaluator's output.
     """
 
     def __init__(self,
                  compute_ap: bool = True,
+                 per_image_file: str | None = None,
                  collect_device: str = 'cpu',
                  prefix: str | None = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
         self.compute_ap = compute_ap
+        self.per_image_file = per_image_file
         self.per_image: list[dict] = []
-        self.predictions: list[EncodedInstances | None] = []
 
     def process(self, data_batch: dict, data_samples: Sequence[dict]) -> None:
         """Score each image of the batch and keep what dataset-level AP needs."""
@@ -100,5 +105,9 @@ class InstanceSegMetric(BaseMetric):
             metrics['mask_ap50'] = ap['mask_ap50']
         self.per_image = [{key: result[key] for key in ('img_path', 'sbd', 'dic', 'fg_dice')}
                           for result in results]
-        self.predictions = [result.get('prediction') for result in results]
+        if self.per_image_file is not None:
+            images = [{**image, 'prediction': result['prediction'].to_json()
+                       if result.get('prediction') is not None else None}
+                      for image, result in zip(self.per_image, results)]
+            write_atomic(Path(self.per_image_file), json.dumps(images) + '\n')
         return metrics

@@ -6,7 +6,8 @@ import torch
 from mmengine.registry import DefaultScope
 
 from baselines.maskrcnn import MaskRCNNInstanceMetric
-from reproduce.evaluate import predict_and_score
+from discseg.datasets.label_maps import read_label_png
+from reproduce.evaluate import evaluate, read_predictions
 from reproduce.runner import training_record
 
 CONFIG = 'baselines/mask2former/configs/mask2former_r18_sticks.py'
@@ -21,10 +22,24 @@ def trained(tiny_sticks, tmp_path_factory, train_a_few_iterations):
 
 
 @pytest.fixture(scope='module')
-def test_predictions(trained):
+def test_predictions(trained, tmp_path_factory):
+    """The test split through the shared evaluation (``Runner.test()``), one example kept."""
     _, cfg, work_dir = trained
+    out = tmp_path_factory.mktemp('mask2former_test')
     with DefaultScope.overwrite_default_scope('mmdet'):
-        return predict_and_score(cfg, Path(training_record(work_dir, 2, 'sbd').best_checkpoint), keep=1)
+        result = evaluate(cfg, training_record(work_dir, 2, 'sbd').best_checkpoint, out, examples=1)
+    return result, out
+
+
+@pytest.fixture(scope='module')
+def model_output(trained):
+    """The detector's own output for the first test image, in mmdetection's format."""
+    runner, _, _ = trained
+    with DefaultScope.overwrite_default_scope('mmdet'):
+        batch = next(iter(runner.build_dataloader(runner.cfg.test_dataloader)))
+        runner.model.eval()
+        with torch.no_grad():
+            return runner.model.test_step(batch)[0].pred_instances
 
 
 def test_config_trains_mmdetections_mask2former_from_scratch_with_our_metric(trained):
@@ -42,20 +57,34 @@ def test_config_trains_mmdetections_mask2former_from_scratch_with_our_metric(tra
     assert Path(training_record(work_dir, 2, 'sbd').best_checkpoint).name == 'best_sbd_iter_2.pth'
 
 
-def test_test_split_goes_through_the_shared_prediction_and_scoring(test_predictions, tiny_sticks):
-    assert len(test_predictions['per_image']) == 4
-    assert 0 <= test_predictions['metrics']['sbd'] <= 1
-    instances = test_predictions['samples'][0].pred_instances
-    # One mask per query, at the image's own size, boolean, each with a score: the metric's input.
-    assert instances.masks.shape == (NUM_QUERIES, 64, 64)
-    assert instances.masks.dtype == torch.bool
-    assert instances.scores.shape == (NUM_QUERIES, )
-    assert instances.scores.is_floating_point()
+def test_test_split_goes_through_the_shared_evaluation(test_predictions, tiny_sticks):
+    result, out = test_predictions
+    assert len(result['per_image']) == 4
+    assert 0 <= result['metrics']['sbd'] <= 1
+    assert result['network_ms'] > 0 and result['postprocess_ms'] is None  # timed as a whole
+    predictions = read_predictions(out / 'per_image.json')
+    first = sorted(predictions)[0]
+    test_images = (tiny_sticks / 'images' / 'test').glob('*.png')
+    assert sorted(predictions) == sorted(path.name for path in test_images)
+    # Every mask kept for AP, at the image's size, each with a score.
+    assert (predictions[first].height, predictions[first].width) == (64, 64)
+    assert len(predictions[first].rles) == len(predictions[first].scores) == NUM_QUERIES
+    example = read_label_png(out / 'examples' / first)
+    assert example.shape == (64, 64)
 
 
-def test_known_predictions_in_its_format_score_as_computed_by_hand(test_predictions,
+def test_model_output_is_in_the_format_the_metric_reads(model_output):
+    # Masks at the image's own size, boolean, each with a score: the metric's input.
+    assert model_output.masks.shape[1:] == (64, 64)
+    assert len(model_output) == NUM_QUERIES
+    assert model_output.masks.dtype == torch.bool
+    assert model_output.scores.shape == (len(model_output), )
+    assert model_output.scores.is_floating_point()
+
+
+def test_known_predictions_in_its_format_score_as_computed_by_hand(model_output,
                                                                     score_known_predictions):
-    results = score_known_predictions(test_predictions['samples'][0].pred_instances)
+    results = score_known_predictions(model_output)
     for name, (metrics, expected) in results.items():
         for key, value in expected.items():
             assert metrics[key] == pytest.approx(value), (name, key)

@@ -1,3 +1,5 @@
+import json
+
 import numpy as np
 import pytest
 import torch
@@ -5,8 +7,10 @@ from mmengine.evaluator import Evaluator
 from mmengine.structures import InstanceData, PixelData
 from mmseg.registry import METRICS
 from mmseg.structures import SegDataSample
+from pycocotools import mask as mask_utils
 
 from discseg.evaluation import InstanceSegMetric
+from discseg.evaluation.mask_ap import EncodedInstances
 
 
 def as_map(rows):
@@ -87,6 +91,23 @@ def test_process_and_compute_metrics_on_hand_computed_images():
     assert [image['dic'] for image in metric.per_image] == [0, 1, -1]
     assert [image['sbd'] for image in metric.per_image] == pytest.approx([1.0, 5 / 11, 0.0])
     assert [image['fg_dice'] for image in metric.per_image] == pytest.approx([1.0, 5 / 6, 0.0])
+
+
+def test_per_image_file_holds_each_images_scores_and_prediction(tmp_path):
+    path = tmp_path / 'eval' / 'per_image.json'
+    metric = InstanceSegMetric(per_image_file=str(path))
+    metric.process({}, [sample_dict(*image) for image in IMAGES])
+    metric.compute_metrics(metric.results)
+
+    images = json.loads(path.read_text())
+    assert [image['img_path'] for image in images] == ['a.png', 'b.png', 'c.png']
+    assert [image['dic'] for image in images] == [0, 1, -1]
+    assert [image['sbd'] for image in images] == pytest.approx([1.0, 5 / 11, 0.0])
+    # Image A's prediction: ids 1 and 2 with their scores, decoding to the predicted map.
+    prediction = EncodedInstances.from_json(images[0]['prediction'])
+    np.testing.assert_allclose(prediction.scores, SCORES_A)
+    decoded = mask_utils.decode(prediction.rles).transpose(2, 0, 1)
+    np.testing.assert_array_equal(decoded, [PRED_A[0].numpy() == 1, PRED_A[0].numpy() == 2])
 
 
 def test_metric_is_registered_and_reads_data_samples_through_the_evaluator():
