@@ -31,8 +31,10 @@ class DiscriminativeInstanceSegmentor(EncoderDecoder):
             (``gt_sem_seg`` of the data sample; the paper's Table 3 and CVPPP's given fg masks).
         clustering: ``'mean_shift'`` (the paper's) or ``'center_threshold'`` (threshold around the
             ground-truth instance centres, Table 3).
-        bandwidth: clustering radius; other ``discseg.clustering.cluster`` arguments go in
-            ``cluster_cfg``.
+        bandwidth: clustering radius; by default the embedding loss's push margin ``delta_d``
+            (inside the radii that recover a trained instance, ``discseg.clustering``), so the
+            margins are set once, in the loss. Other ``discseg.clustering.cluster`` arguments go
+            in ``cluster_cfg``.
         leftovers: what becomes of mask pixels near no centre (``discseg.clustering``):
             ``'unlabelled'`` (the paper; the default) or ``'nearest_centre'``, or a dict of one of
             them per ``mask_source`` (``dict(ground_truth='nearest_centre', prediction=
@@ -97,7 +99,7 @@ class DiscriminativeInstanceSegmentor(EncoderDecoder):
                 ground_truth_ids = self._ground_truth(sample, 'gt_instance_map')
             instance_map, labels, scores = segment_instances(
                 embeddings, semantic, probabilities,
-                bandwidth=test_cfg.get('bandwidth', 1.5),
+                bandwidth=test_cfg.get('bandwidth', self.decode_head.loss_embedding.delta_d),
                 ground_truth_ids=ground_truth_ids,
                 score=test_cfg.get('score', 'class_probability'),
                 leftovers=self._leftovers(mask_source),

@@ -9,7 +9,7 @@ from mmseg.structures import SegDataSample
 import discseg  # noqa: F401
 
 
-def tiny_segmentor(**test_cfg):
+def tiny_segmentor(loss_embedding=dict(type='DiscriminativeLoss'), **test_cfg):
     """A 2-class segmentor with 1-D embeddings; its network is never run here."""
     with DefaultScope.overwrite_default_scope('mmseg'):  # UNet builds its upsampling by scope
         return MODELS.build(dict(
@@ -20,7 +20,7 @@ def tiny_segmentor(**test_cfg):
             decode_head=dict(type='EmbeddingHead', in_channels=4, in_index=1, channels=4, num_convs=1,
                              num_classes=2, embedding_dims=1,
                              loss_decode=dict(type='CrossEntropyLoss', avg_non_ignore=True),
-                             loss_embedding=dict(type='DiscriminativeLoss')),
+                             loss_embedding=loss_embedding),
             test_cfg=dict(mode='whole', **test_cfg)))
 
 
@@ -60,3 +60,19 @@ def test_leftover_rule_by_mask_source(mask_source, leftovers, labelled):
 def test_bad_leftover_rule_is_rejected_clearly(leftovers):
     with pytest.raises(ValueError, match='test_cfg.leftovers'):
         tiny_segmentor(leftovers=leftovers)
+
+
+@pytest.mark.parametrize('delta_d, bandwidth, reaches_the_middle', [
+    (1.5, None, False),  # radius 1.5 around 0 and 4: the pixel at 2 is near neither
+    (2.5, None, True),   # radius 2.5: it falls inside a cluster
+    (2.5, 1.5, False),   # an explicit bandwidth wins over the loss's margin
+])
+def test_bandwidth_defaults_to_the_losss_push_margin(delta_d, bandwidth, reaches_the_middle):
+    test_cfg = dict(mask_source='ground_truth', leftovers='unlabelled')
+    if bandwidth is not None:
+        test_cfg['bandwidth'] = bandwidth
+    segmentor = tiny_segmentor(loss_embedding=dict(type='DiscriminativeLoss', delta_d=delta_d),
+                               **test_cfg)
+    instance_map = segmentor.segment_instances([network_outputs()])[0].pred_instance_map.data[0, 0]
+    assert int(instance_map.max()) == 2
+    assert bool(instance_map[40] > 0) == reaches_the_middle
