@@ -384,9 +384,6 @@ def table4_ap_stages(stages: Stages, config: Callable[..., Config], profile: Cit
 def write_provenance(stages: Stages, profile: CityscapesProfile, out: Path,
                      args: argparse.Namespace) -> None:
     stages.write_provenance(out / 'provenance.json', {
-        'command': ' '.join(['python -m reproduce cityscapes', f'--profile {args.profile}',
-                             f'--device {args.device}'] +
-                            ([f'--data-root {args.data_root}'] if args.data_root else [])),
         'profile': args.profile,
         'profile_settings': asdict(profile),
         'data_root': str(args.data_root) if args.data_root else None,

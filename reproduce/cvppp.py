@@ -259,18 +259,6 @@ def draw_figure5(methods: list[str], out: Path) -> Path:
                              label_rows=True)
 
 
-def command_line(args: argparse.Namespace, data_root: Path) -> str:
-    """The command that reproduces these results (output folders and loader workers aside)."""
-    options = {'--data-root': data_root, '--profile': args.profile,
-               '--methods': ' '.join(args.methods), '--num-val': args.num_val,
-               '--split-seed': args.split_seed, '--seed': args.seed,
-               '--max-iters': args.max_iters, '--pretrained': args.pretrained,
-               '--maskrcnn-pretrained': args.maskrcnn_pretrained}
-    words = ['python -m reproduce cvppp', *(['--demo'] if args.demo else [])]
-    words += [f'{flag} {value}' for flag, value in options.items() if value is not None]
-    return ' '.join(words)
-
-
 def report(stages: Stages, args: argparse.Namespace, data_root: Path, split: dict,
            out: Path) -> None:
     """Summary, per-image scores, Table 1, Figure 5 and provenance, from the stage records."""
@@ -302,7 +290,6 @@ def report(stages: Stages, args: argparse.Namespace, data_root: Path, split: dic
     draw_figure5(args.methods, out)
     profile = PROFILES[args.profile]
     stages.write_provenance(out / 'provenance.json', {
-        'command': command_line(args, data_root),
         'profile': args.profile,
         'notes': profile.notes,
         'configs': {method: str(profile.configs[method]) for method in args.methods},
