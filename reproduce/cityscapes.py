@@ -41,7 +41,8 @@ from paper_figures import paper_values as paper
 from .benchmarks.table4 import measure_networks, size_name
 from .profiles import CITYSCAPES_MASKRCNN, CITYSCAPES_OURS, CITYSCAPES_PROFILES as PROFILES
 from .profiles import CityscapesProfile, TrainSpec
-from .runner import load_config, select_device, train
+from .experiment import Experiment
+from .runner import select_device, train
 from .stages import Stages, data_identity, log, write_atomic
 
 TABLE3_SETTINGS = [(mask, clustering) for mask in ('prediction', 'ground_truth')
@@ -84,13 +85,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
 
 
-def results_dir(args: argparse.Namespace) -> Path:
-    if args.results is not None:
-        return args.results
-    suffix = '' if args.profile == 'default' else f'-{args.profile}'
-    return Path(f'results/cityscapes{suffix}')
-
-
 # --------------------------------------------------------------------------- configs
 
 def set_input_size(cfg: Config, size: tuple[int, int]) -> Config:
@@ -115,18 +109,16 @@ def start_from(cfg: Config, checkpoint: str | Path | None) -> Config:
     return cfg
 
 
-def ours_config(config: Path, profile: CityscapesProfile, spec: TrainSpec, size: tuple[int, int],
-                data_root: Path, work_dir: Path, args: argparse.Namespace) -> Config:
-    cfg = load_config(config, work_dir=work_dir, data_root=data_root, seed=profile.seed,
-                      num_workers=spec.num_workers, options={
-                          'train_dataloader.batch_size': spec.batch_size,
-                          'train_cfg.max_iters': spec.max_iters,
-                          'train_cfg.val_interval': spec.val_interval,
-                          'default_hooks.checkpoint.interval': spec.val_interval,
-                          'default_hooks.logger.interval': max(1, min(50, spec.val_interval // 4)),
-                          'val_evaluator.output_dir': str(work_dir / 'validation'),
-                          'launcher': args.launcher,
-                      })
+def ours_config(experiment: Experiment, name: str, config: Path, profile: CityscapesProfile,
+                spec: TrainSpec, size: tuple[int, int], data_root: Path, args: argparse.Namespace,
+                saved: bool = False) -> Config:
+    """Our model ``config`` trained as ``spec`` at ``size`` in the work dir's ``name`` folder;
+    ``saved``: the config of that training run, kept with the results (else a variant to test)."""
+    work_dir = experiment.work_dir / name
+    cfg = experiment.config(name if saved else None, config, work_dir, data_root=data_root,
+                            seed=profile.seed, spec=spec, options={
+                                'val_evaluator.output_dir': str(work_dir / 'validation'),
+                                'launcher': args.launcher})
     return start_from(set_input_size(cfg, size), args.init_checkpoint if config == CITYSCAPES_OURS else None)
 
 
@@ -144,8 +136,9 @@ def evaluate_checkpoint(cfg: Config, checkpoint: str | Path, output_dir: Path,
 
 # --------------------------------------------------------------------------- Mask R-CNN
 
-def maskrcnn_config(profile: CityscapesProfile, data_root: Path, work_dir: Path,
-                    args: argparse.Namespace) -> Config:
+def maskrcnn_config(experiment: Experiment, profile: CityscapesProfile, data_root: Path,
+                    args: argparse.Namespace, saved: bool = False) -> Config:
+    work_dir = experiment.work_dir
     annotations = work_dir / 'maskrcnn' / 'annotations'
     options = {'launcher': args.launcher,
                'val_evaluator.output_dir': str(work_dir / 'maskrcnn' / 'validation')}
@@ -154,22 +147,24 @@ def maskrcnn_config(profile: CityscapesProfile, data_root: Path, work_dir: Path,
                                   ('test_dataloader', 'dataset', 'val')):
         options[f'{loader}.{prefix}.data_root'] = f'{data_root}/'
         options[f'{loader}.{prefix}.ann_file'] = str(annotations / f'instances_{split}.json')
-    cfg = load_config(CITYSCAPES_MASKRCNN, work_dir=work_dir / 'maskrcnn', seed=profile.seed,
-                      options={**options, **profile.maskrcnn_options})
+    cfg = experiment.config('maskrcnn' if saved else None, CITYSCAPES_MASKRCNN,
+                            work_dir / 'maskrcnn', data_root=None, seed=profile.seed,
+                            options={**options, **profile.maskrcnn_options})
     return start_from(cfg, args.maskrcnn_checkpoint or cfg.load_from)
 
 
-def maskrcnn_stages(stages: Stages, profile: CityscapesProfile, data_root: Path, work_dir: Path,
+def maskrcnn_stages(experiment: Experiment, profile: CityscapesProfile, data_root: Path,
                     args: argparse.Namespace) -> None:
     from baselines.cityscapes import convert_split
 
+    stages, work_dir = experiment.stages, experiment.work_dir
     annotations = work_dir / 'maskrcnn' / 'annotations'
     stages.run('maskrcnn_convert', lambda: {split: convert_split(
         data_root, split, annotations / f'instances_{split}.json') for split in ('train', 'val')})
     stages.run('maskrcnn_train', lambda: train(
-        maskrcnn_config(profile, data_root, work_dir, args)).as_dict())
+        maskrcnn_config(experiment, profile, data_root, args, saved=True)).as_dict())
     stages.run('maskrcnn_val', lambda: evaluate_checkpoint(
-        maskrcnn_config(profile, data_root, work_dir, args),
+        maskrcnn_config(experiment, profile, data_root, args),
         stages.record('maskrcnn_train')['output']['best_checkpoint'],
         work_dir / 'maskrcnn' / 'val'))
 
@@ -335,14 +330,17 @@ def export_test_split(cfg: Config, checkpoint: str, output_dir: Path) -> dict:
     return {'predictions': str(output_dir / 'predictions')}
 
 
-def data_stages(stages: Stages, profile: CityscapesProfile, data_root: Path, work_dir: Path,
-                out: Path, args: argparse.Namespace) -> None:
+def data_stages(experiment: Experiment, profile: CityscapesProfile, data_root: Path,
+                args: argparse.Namespace) -> None:
     """Everything that needs the data: training, Tables 2-4's AP, Mask R-CNN, figure inputs."""
-    def config(network: Path = profile.config, spec: TrainSpec = profile.ours,
-               size: tuple[int, int] = profile.input_size, name: str = 'ours') -> Config:
-        return ours_config(network, profile, spec, size, data_root, work_dir / name, args)
+    stages, work_dir = experiment.stages, experiment.work_dir
 
-    stages.run('train', lambda: train(config()).as_dict())
+    def config(network: Path = profile.config, spec: TrainSpec = profile.ours,
+               size: tuple[int, int] = profile.input_size, name: str = 'ours',
+               saved: bool = False) -> Config:
+        return ours_config(experiment, name, network, profile, spec, size, data_root, args, saved)
+
+    stages.run('train', lambda: train(config(saved=True)).as_dict())
     best = stages.record('train')['output']['best_checkpoint']
     for mask, clustering in TABLE3_SETTINGS:
         name = f'val_{mask}_{clustering}'
@@ -357,23 +355,25 @@ def data_stages(stages: Stages, profile: CityscapesProfile, data_root: Path, wor
                                                              work_dir / 'ours' / 'test'))
 
     if profile.table4_train is not None:
-        table4_ap_stages(stages, config, profile, work_dir)
+        table4_ap_stages(experiment, config, profile)
     if profile.maskrcnn_options is not None:
-        maskrcnn_stages(stages, profile, data_root, work_dir, args)
-    stages.run('figure_data', lambda: figure_data(config(), best, out, profile.figure_rows))
+        maskrcnn_stages(experiment, profile, data_root, args)
+    stages.run('figure_data', lambda: figure_data(config(), best, experiment.out,
+                                                  profile.figure_rows))
 
 
-def table4_ap_stages(stages: Stages, config: Callable[..., Config], profile: CityscapesProfile,
-                     work_dir: Path) -> None:
+def table4_ap_stages(experiment: Experiment, config: Callable[..., Config],
+                     profile: CityscapesProfile) -> None:
     """Table 4's AP: each network trained at each input size, scored with both mask sources."""
+    stages, work_dir = experiment.stages, experiment.work_dir
     for network, network_config in profile.table4_networks.items():
         for size in profile.table4_sizes:
             key = f'{network}_{size_name(size)}'
 
-            def run_config(n=network_config, s=size, k=key) -> Config:
-                return config(n, profile.table4_train, s, f'table4/{k}')
+            def run_config(n=network_config, s=size, k=key, saved=False) -> Config:
+                return config(n, profile.table4_train, s, f'table4/{k}', saved)
 
-            stages.run(f'train_{key}', lambda c=run_config: train(c()).as_dict())
+            stages.run(f'train_{key}', lambda c=run_config: train(c(saved=True)).as_dict())
             checkpoint = stages.record(f'train_{key}')['output']['best_checkpoint']
             stages.run(f'val_{key}', lambda c=run_config, k=key, p=checkpoint: {
                 mask: evaluate_checkpoint(_with(c(), {'model.test_cfg.mask_source': mask}), p,
@@ -381,10 +381,9 @@ def table4_ap_stages(stages: Stages, config: Callable[..., Config], profile: Cit
                 for mask in ('prediction', 'ground_truth')})
 
 
-def write_provenance(stages: Stages, profile: CityscapesProfile, out: Path,
+def write_provenance(experiment: Experiment, profile: CityscapesProfile,
                      args: argparse.Namespace) -> None:
-    stages.write_provenance(out / 'provenance.json', {
-        'profile': args.profile,
+    experiment.write_provenance({
         'profile_settings': asdict(profile),
         'data_root': str(args.data_root) if args.data_root else None,
         'init_checkpoint': str(args.init_checkpoint) if args.init_checkpoint else None,
@@ -404,22 +403,22 @@ def run(args: argparse.Namespace) -> None:
     select_device(args.device)
     profile = PROFILES[args.profile]
     work_dir = args.work_dir / args.profile
-    out = results_dir(args)
     identity = {'profile': args.profile, 'init_checkpoint': str(args.init_checkpoint),
                 'maskrcnn_checkpoint': str(args.maskrcnn_checkpoint)}
     if args.data_root is not None:
         check_data_root(args.data_root)  # before any stage: a wrong root fails at once
         identity['data'] = data_identity(args.data_root)
-    stages = Stages(work_dir, identity)
+    experiment = Experiment('cityscapes', args.profile, work_dir, args.results, identity)
+    stages, out = experiment.stages, experiment.out
     stages.run('table4_speed', lambda: {'rows': measure_networks(
         profile.table4_networks, profile.table4_sizes, profile.speed_repeats)})
     if args.data_root is not None:
-        data_stages(stages, profile, args.data_root, work_dir, out, args)
+        data_stages(experiment, profile, args.data_root, args)
         from paper_figures.cityscapes_figures import draw_figure1, draw_figure6
         draw_figure1(out)
         draw_figure6(out)
     else:
         log('no --data-root: Table 4 parameters, speed and memory only')
     write_tables(stages, out)
-    write_provenance(stages, profile, out, args)
+    write_provenance(experiment, profile, args)
     log(f'results in {out}')

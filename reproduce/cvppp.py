@@ -36,8 +36,9 @@ from discseg.datasets.cvppp import LAYOUT, find_plants, read_image, read_label, 
 
 from .evaluate import evaluate
 from .profiles import CVPPP_PROFILES as PROFILES
-from .runner import load_config, select_device, train
-from .stages import Stages, data_identity, log, write_atomic
+from .experiment import Experiment
+from .runner import select_device, train
+from .stages import data_identity, log, write_atomic
 
 from paper_figures import paper_values as paper
 from paper_figures.common import draw_example_grid
@@ -102,22 +103,22 @@ def is_synthetic(data_root: Path) -> bool:
     return (data_root / 'rosettes.json').exists()
 
 
-def experiment_config(method: str, args: argparse.Namespace, data_root: Path, work_dir: Path,
-                      results: Path) -> Config:
+def experiment_config(experiment: Experiment, method: str, args: argparse.Namespace,
+                      data_root: Path) -> Config:
     """The profile's config of ``method`` with this run's data, split, seeds and output paths."""
     options = {}
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         options[f'{loader}.dataset.num_val'] = args.num_val
         options[f'{loader}.dataset.split_seed'] = args.split_seed
     if method == 'ours':
-        options['test_evaluator.output_file'] = str(results / f'submission_{SUBSET}.h5')
+        options['test_evaluator.output_file'] = str(experiment.out / f'submission_{SUBSET}.h5')
     if args.max_iters is not None:
         options['train_cfg.max_iters'] = args.max_iters
         options['train_cfg.val_interval'] = args.max_iters
-    method_dir = work_dir / method
-    cfg = load_config(PROFILES[args.profile].configs[method], work_dir=method_dir,
-                      data_root=data_root, seed=args.seed, num_workers=args.num_workers,
-                      options=options)
+    method_dir = experiment.work_dir / method
+    cfg = experiment.config(method, PROFILES[args.profile].configs[method], method_dir,
+                            data_root=data_root, seed=args.seed, num_workers=args.num_workers,
+                            options=options)
     if method == 'ours' and args.pretrained is not None:
         cfg.model.backbone.init_cfg = widen_pretrained(args.pretrained, cfg, method_dir)
     if method == 'maskrcnn' and args.maskrcnn_pretrained is not None:
@@ -259,9 +260,10 @@ def draw_figure5(methods: list[str], out: Path) -> Path:
                              label_rows=True)
 
 
-def report(stages: Stages, args: argparse.Namespace, data_root: Path, split: dict,
-           out: Path) -> None:
+def report(experiment: Experiment, args: argparse.Namespace, data_root: Path,
+           split: dict) -> None:
     """Summary, per-image scores, Table 1, Figure 5 and provenance, from the stage records."""
+    stages, out = experiment.stages, experiment.out
     synthetic = is_synthetic(data_root)
     rows, per_image = [], []
     for method in args.methods:
@@ -288,11 +290,8 @@ def report(stages: Stages, args: argparse.Namespace, data_root: Path, split: dic
     write_atomic(out / 'table1.csv', table.to_csv(index=False))
     write_atomic(out / 'table1.md', table1_markdown(table, synthetic))
     draw_figure5(args.methods, out)
-    profile = PROFILES[args.profile]
-    stages.write_provenance(out / 'provenance.json', {
-        'profile': args.profile,
-        'notes': profile.notes,
-        'configs': {method: str(profile.configs[method]) for method in args.methods},
+    experiment.write_provenance({
+        'notes': PROFILES[args.profile].notes,
         'data_root': str(data_root),
         'synthetic_data': synthetic,
         'split': split,
@@ -310,10 +309,9 @@ def run(args: argparse.Namespace) -> None:
         raise SystemExit(MISSING_DATA)
     select_device(args.device)
     kind = 'cvppp-demo' if args.demo else 'cvppp'
-    work_dir = args.work_dir or Path('work_dirs') / kind / args.profile
-    out = args.results or Path('results') / (kind if args.profile == 'default'
-                                             else f'{kind}-{args.profile}')
-    stages = Stages(work_dir)
+    experiment = Experiment(kind, args.profile, args.work_dir or Path('work_dirs') / kind /
+                            args.profile, args.results)
+    stages = experiment.stages
     if args.demo:
         from discseg.synthetic.rosettes import write_dataset
         stages.run('generate', lambda: write_dataset(data_root) or {'data_root': str(data_root)})
@@ -325,15 +323,15 @@ def run(args: argparse.Namespace) -> None:
     split = {'seed': args.split_seed, **split_plants(plants, args.num_val, args.split_seed)}
     split.pop('trainval')
     for method in args.methods:
-        cfg = experiment_config(method, args, data_root, work_dir, out)
+        cfg = experiment_config(experiment, method, args, data_root)
         checkpoint = stages.run(f'train_{method}',
                                 lambda: train_stage(cfg))['output']['checkpoint']
         for mask in MASK_SOURCES:
             keep = FIGURE5_EXAMPLES if mask == FIGURE5_MASKS[method] else 0
             stages.run(f'validate_{method}_{mask}', lambda m=mask, k=keep: validate_stage(
-                method, cfg, checkpoint, m, out, keep=k))
+                method, cfg, checkpoint, m, experiment.out, keep=k))
         if method == 'ours' and split['test']:
             stages.run('submission', lambda: submission_stage(cfg, checkpoint))
-    report(stages, args, data_root, split, out)
-    log(f'results in {out}')
-    print((out / 'table1.md').read_text())
+    report(experiment, args, data_root, split)
+    log(f'results in {experiment.out}')
+    print((experiment.out / 'table1.md').read_text())

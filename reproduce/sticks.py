@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -30,21 +30,15 @@ from discseg.fileio import write_atomic
 from discseg.synthetic.sticks import write_dataset
 
 from .evaluate import PER_IMAGE_FILE, evaluate, read_predictions
+from .experiment import MIN_IMPROVEMENT, Experiment, Method
 from .profiles import STICKS_PROFILES, SticksProfile, TrainSpec
-from .runner import load_config, select_device, train
-from .stages import Stages, data_identity, digest, log, warn_if_busy
+from .runner import select_device, train
+from .stages import data_identity, digest, log, warn_if_busy
 
 SELECTION_METRIC = 'sbd'
-MIN_IMPROVEMENT = 0.001  # of the selection metric, to count as improving
 BOOTSTRAP_RESAMPLES = 1000
 BOOTSTRAP_SEED = 0
 INTERVAL_METRICS = ('sbd', 'abs_dic', 'mask_ap', 'mask_ap50')
-
-
-@dataclass(frozen=True)
-class Method:
-    config: Path
-    name: str
 
 
 METHODS = {
@@ -72,7 +66,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help='default: results/sticks[-<profile>][-seeds-<S>-...]')
 
 
-class SticksExperiment:
+class SticksExperiment(Experiment):
     """The paths, profile, seeds and methods of one invocation, and the stages they run."""
 
     def __init__(self, args: argparse.Namespace) -> None:
@@ -85,15 +79,9 @@ class SticksExperiment:
             raise SystemExit(f'profile {args.profile!r} has no budget for {unknown}; it has '
                              f'budgets for {sorted(self.profile.methods)}')
         self.data_root = args.data_dir / args.profile
-        self.work_dir = args.work_dir / args.profile
-        self.stages = Stages(self.work_dir)
-        self.out = args.results or self.default_results()
-
-    def default_results(self) -> Path:
-        name = 'sticks' if self.args.profile == 'default' else f'sticks-{self.args.profile}'
-        if self.seeds != (0,):
-            name += '-seeds-' + '-'.join(map(str, self.seeds))
-        return Path('results') / name
+        suffix = '' if self.seeds == (0,) else '-seeds-' + '-'.join(map(str, self.seeds))
+        super().__init__('sticks', args.profile, args.work_dir / args.profile, args.results,
+                         suffix=suffix)
 
     def spec(self, method: str) -> TrainSpec:
         return self.profile.methods[method]
@@ -101,11 +89,11 @@ class SticksExperiment:
     def method_dir(self, method: str, seed: int) -> Path:
         return self.work_dir / f'seed-{seed}' / method
 
-    def config(self, method: str, seed: int, test_root: Path | None = None):
-        spec = self.spec(method)
-        cfg = load_config(METHODS[method].config, work_dir=self.method_dir(method, seed),
-                          data_root=self.data_root, seed=seed, num_workers=spec.num_workers,
-                          options=training_options(spec))
+    def method_config(self, method: str, seed: int, test_root: Path | None = None):
+        run = f'{method}_seed{seed}' if test_root is None else None
+        cfg = self.config(run, METHODS[method].config,
+                          self.method_dir(method, seed), data_root=self.data_root, seed=seed,
+                          spec=self.spec(method), monitor=SELECTION_METRIC)
         if test_root is not None:
             cfg.test_dataloader.dataset.data_root = str(test_root)
         return cfg
@@ -117,7 +105,7 @@ class SticksExperiment:
                         inputs={'root': root, 'config': config, 'sizes': sizes, 'seed': seed})
 
     def train(self, method: str, seed: int) -> dict:
-        cfg = self.config(method, seed)
+        cfg = self.method_config(method, seed)
         return self.stages.run(
             f'train_{method}_seed{seed}', lambda: train(cfg).as_dict(),
             inputs={'config': digest(cfg.to_dict()), 'data': data_identity(self.data_root),
@@ -130,7 +118,7 @@ class SticksExperiment:
         keep = self.profile.figure_images if test_set == 'test' else 0
         return self.stages.run(
             f'evaluate_{method}_seed{seed}_{test_set}',
-            lambda: evaluate_stage(self.config(method, seed, test_root), trained['best_checkpoint'],
+            lambda: evaluate_stage(self.method_config(method, seed, test_root), trained['best_checkpoint'],
                                    out, keep),
             inputs={'checkpoint': trained['best_checkpoint'], 'iteration': trained['iterations'],
                     'test_data': data_identity(test_root)})['output']
@@ -139,22 +127,6 @@ class SticksExperiment:
         """Every method and seed evaluated on ``test_root``: their stage outputs."""
         return {(method, seed): self.evaluate(method, seed, test_set, test_root)
                 for seed in self.seeds for method in self.methods}
-
-
-def training_options(spec: TrainSpec) -> dict:
-    """The mmengine options that give every method the same stopping rules."""
-    # min_delta: mmengine's default (0.1) would call a gain of 0.09 SBD "no improvement".
-    return {
-        'train_dataloader.batch_size': spec.batch_size,
-        'train_cfg.max_iters': spec.max_iters,
-        'train_cfg.val_interval': spec.val_interval,
-        'default_hooks.checkpoint.interval': spec.val_interval,
-        'default_hooks.checkpoint.save_best': SELECTION_METRIC,
-        'default_hooks.checkpoint.rule': 'greater',
-        'default_hooks.logger.interval': max(1, min(50, spec.val_interval // 4)),
-        'custom_hooks': [dict(type='ResumableEarlyStoppingHook', monitor=SELECTION_METRIC,
-                              rule='greater', patience=spec.patience, min_delta=MIN_IMPROVEMENT)],
-    }
 
 
 def evaluate_stage(cfg, checkpoint: str, out: Path, keep: int) -> dict:
@@ -303,8 +275,7 @@ def summarise(experiment: SticksExperiment, evaluated: dict) -> None:
                         for s in experiment.seeds for m in experiment.methods])
     write_atomic(out / 'curves.csv', curves.to_csv(index=False))
     copy_examples(experiment)
-    experiment.stages.write_provenance(out / 'provenance.json', {
-        'profile': experiment.args.profile,
+    experiment.write_provenance({
         'profile_settings': asdict(profile),
         'methods': {m: {'config': str(METHODS[m].config), 'spec': asdict(experiment.spec(m))}
                     for m in experiment.methods},

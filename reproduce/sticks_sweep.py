@@ -120,7 +120,7 @@ def sweep_axis(experiment: sticks.SticksExperiment, axis: str, levels: tuple) ->
     write_atomic(out / f'sweep_{axis}.csv', table.to_csv(index=False, float_format='%.4f'))
     write_atomic(out / f'sweep_{axis}_differences.csv',
                  pd.concat(differences).to_csv(index=False, float_format='%.4f'))
-    experiment.stages.write_provenance(out / f'sweep_{axis}_provenance.json', {
+    experiment.write_provenance({
         'axis': axis, 'meaning': STICKS_AXES[axis].meaning, 'field': STICKS_AXES[axis].field,
         'levels': [list(level) if isinstance(level, tuple) else level for level in levels],
         'design': ('models trained once per seed on the mixed training set of the sticks '
@@ -132,7 +132,7 @@ def sweep_axis(experiment: sticks.SticksExperiment, axis: str, levels: tuple) ->
         'methods': list(experiment.methods),
         'intervals': f'95 % percentile bootstrap over each level\'s test images, '
                      f'{sticks.BOOTSTRAP_RESAMPLES} resamples, paired across methods and seeds',
-    }, stage_names)
+    }, stage_names, file_name=f'sweep_{axis}_provenance.json')
 
 
 def run(args: argparse.Namespace) -> None:

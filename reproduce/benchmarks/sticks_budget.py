@@ -24,7 +24,8 @@ from mmengine.hooks import Hook
 from ..profiles import STICKS_PROFILES
 from ..runner import load_config, select_device
 from ..stages import command_line, load_average
-from ..sticks import METHODS, training_options
+from ..experiment import training_options
+from ..sticks import METHODS
 from .common import save_report
 
 
