@@ -4,6 +4,7 @@
     sticks-sweep  the occlusion ablation on scattered sticks
     cvppp         CVPPP leaf segmentation A1 (needs --data-root)
     cityscapes    Cityscapes instance segmentation (needs --data-root)
+    leftovers     one trained checkpoint scored with each leftover rule of the clustering
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ EXPERIMENTS = {
     'sticks-sweep': 'reproduce.sticks_sweep',
     'cvppp': 'reproduce.cvppp',
     'cityscapes': 'reproduce.cityscapes',
+    'leftovers': 'reproduce.leftovers',
 }
 
 
