@@ -26,11 +26,11 @@ def test_a_spec_sets_batch_budget_and_intervals_and_the_monitor_adds_early_stopp
     assert training_options(TrainSpec(1, 12, 6))['default_hooks.logger.interval'] == 1
 
 
-def test_results_folders_name_the_profile_and_what_else_differs():
+def test_results_folders_name_the_profile_and_what_else_differs(tmp_path):
     assert default_results('sticks', 'default') == Path('results/sticks')
     assert default_results('sticks', 'long', '-seeds-0-1-2') == \
         Path('results/sticks-long-seeds-0-1-2')
-    assert Experiment('cvppp', 'cpu', Path('w'), None).out == Path('results/cvppp-cpu')
+    assert Experiment('cvppp', 'cpu', tmp_path, None).out == Path('results/cvppp-cpu')
 
 
 def test_training_configs_are_saved_with_the_results_and_named_in_the_provenance(tmp_path):
