@@ -42,7 +42,7 @@ from .benchmarks.table4 import measure_networks, size_name
 from .profiles import CITYSCAPES_MASKRCNN, CITYSCAPES_OURS, CITYSCAPES_PROFILES as PROFILES
 from .profiles import CityscapesProfile, TrainSpec
 from .experiment import Experiment
-from .runner import select_device, train
+from .runner import build_runner, select_device, train
 from .stages import Stages, data_identity, log, write_atomic
 
 TABLE3_SETTINGS = [(mask, clustering) for mask in ('prediction', 'ground_truth')
@@ -125,12 +125,11 @@ def ours_config(experiment: Experiment, name: str, config: Path, profile: Citysc
 def evaluate_checkpoint(cfg: Config, checkpoint: str | Path, output_dir: Path,
                         **metric_options) -> dict:
     """Run ``cfg``'s test loop from ``checkpoint``, exporting and scoring into ``output_dir``."""
-    from mmengine.runner import Runner
 
     cfg.load_from, cfg.resume = str(checkpoint), False
     cfg.test_evaluator = dict(type=cfg.test_evaluator.type, output_dir=str(output_dir),
                               **metric_options)
-    metrics = Runner.from_cfg(cfg).test()
+    metrics = build_runner(cfg).test()
     return {key.split('/', 1)[-1]: value for key, value in metrics.items()}
 
 
@@ -199,13 +198,12 @@ def figure_data(cfg: Config, checkpoint: str, out: Path, rows: int, candidates: 
     Figure 1 takes the image with the most cars, cropped to them (the paper shows parked cars).
     """
     from mmengine.dataset import pseudo_collate
-    from mmengine.runner import Runner
 
     from discseg.datasets.cityscapes import THING_CLASSES, THING_LABEL_IDS
 
     car = THING_LABEL_IDS[THING_CLASSES.index('car')]
     cfg.model.test_cfg.keep_embeddings = True
-    runner = Runner.from_cfg(cfg)
+    runner = build_runner(cfg)
     runner.load_checkpoint(checkpoint, map_location='cpu')
     model = runner.model.eval()
     dataset = runner.test_dataloader.dataset

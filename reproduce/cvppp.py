@@ -37,7 +37,7 @@ from discseg.datasets.cvppp import LAYOUT, find_plants, read_image, read_label, 
 from .evaluate import evaluate
 from .profiles import CVPPP_PROFILES as PROFILES
 from .experiment import Experiment
-from .runner import select_device, train
+from .runner import build_runner, select_device, train
 from .stages import data_identity, log, write_atomic
 
 from paper_figures import paper_values as paper
@@ -201,12 +201,11 @@ def validate_stage(method: str, cfg: Config, checkpoint: str, mask: str, out: Pa
 
 def submission_stage(cfg: Config, checkpoint: str) -> dict:
     """Predict the test plants (given fg masks) into the challenge's HDF5 submission file."""
-    from mmengine.runner import Runner
 
     cfg = copy.deepcopy(cfg)
     cfg.work_dir = str(Path(cfg.work_dir) / 'submission')
     cfg.load_from, cfg.resume = checkpoint, False
-    metrics = Runner.from_cfg(cfg).test()
+    metrics = build_runner(cfg).test()
     return {'file': cfg.test_evaluator.output_file,
             'plants': int(metrics['cvppp/submitted_plants'])}
 

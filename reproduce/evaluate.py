@@ -17,6 +17,8 @@ from mmengine.config import Config
 from discseg.engine import TEST_TIMING
 from discseg.evaluation.mask_ap import EncodedInstances
 
+from .runner import build_runner
+
 PER_IMAGE_FILE = 'per_image.json'
 
 
@@ -30,8 +32,6 @@ def evaluate(cfg: Config, checkpoint: str | Path, out_dir: Path, examples: int =
     Returns the metrics, the median milliseconds per image of the network and the post-processing,
     and each image's scores (``img_path``, ``sbd``, ``dic``, ``fg_dice``).
     """
-    from mmengine.runner import Runner
-
     cfg = copy.deepcopy(cfg)
     cfg.load_from, cfg.resume = str(checkpoint), False
     cfg.test_cfg = dict(type='TimedTestLoop')
@@ -42,7 +42,7 @@ def evaluate(cfg: Config, checkpoint: str | Path, out_dir: Path, examples: int =
             type='SavePredictionsHook', out_dir=str(examples_dir or Path(out_dir) / 'examples'),
             num_images=examples, name_key=name_key,
             score_threshold=cfg.test_evaluator.get('score_threshold', 0.5))]
-    runner = Runner.from_cfg(cfg)
+    runner = build_runner(cfg)
     metrics = runner.test()
     timing = runner.message_hub.get_info(TEST_TIMING)
     images = json.loads(per_image_file.read_text())

@@ -6,6 +6,8 @@ device) and reports what the run did, read from the run itself.
 """
 from __future__ import annotations
 
+import copy
+import itertools
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -19,6 +21,7 @@ from discseg.engine import EARLY_STOPPING, TRAIN_SECONDS, VALIDATIONS
 DATALOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 # Every training run gets these: exact resume, and the time its iterations took (see hooks.py).
 RUN_HOOKS = ('ValidationHistoryHook', 'TrainingTimerHook', 'ExactResumeHook')  # this order
+_RUNNERS_BUILT = itertools.count()
 
 
 def select_device(device: str) -> str:
@@ -80,6 +83,22 @@ class TrainingRecord:
         return asdict(self)
 
 
+def build_runner(cfg: Config):
+    """mmengine's Runner for (a copy of) ``cfg``, with a visualizer of its own.
+
+    Visualizers are process-wide singletons by class and name (mmengine's ``ManagerMixin``): a
+    second run in one process whose config names the same visualizer (every seed of one method,
+    or two mmdetection baselines) would get the first run's, and write its logs into the first
+    run's folder. Each Runner built here gets a name no earlier one in this process had.
+    """
+    from mmengine.runner import Runner
+
+    cfg = copy.deepcopy(cfg)
+    if cfg.get('visualizer') is not None:
+        cfg.visualizer.name = f"{cfg.visualizer.get('name', 'visualizer')}-{next(_RUNNERS_BUILT)}"
+    return Runner.from_cfg(cfg)
+
+
 def with_run_hooks(cfg: Config) -> Config:
     hooks = list(cfg.get('custom_hooks') or [])
     present = {hook['type'] for hook in hooks}
@@ -95,13 +114,11 @@ def train(cfg: Config) -> TrainingRecord:
     (iteration and optimizer included) whenever it is set with ``resume=True``, so a resumed run
     drops it and mmengine finds the work dir's latest checkpoint.
     """
-    from mmengine.runner import Runner
-
     cfg = with_run_hooks(cfg)
     cfg.resume = (Path(cfg.work_dir) / 'last_checkpoint').exists()
     if cfg.resume:
         cfg.load_from = None
-    runner = Runner.from_cfg(cfg)
+    runner = build_runner(cfg)
     runner.train()
     record = training_record(Path(cfg.work_dir), max_iters=runner.train_loop.max_iters,
                              monitor=cfg.default_hooks.checkpoint.get('save_best'))

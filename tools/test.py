@@ -15,6 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a clone, no install
 
+from reproduce.runner import build_runner  # noqa: E402
 from tools.cli import add_common_arguments, build_config  # noqa: E402
 
 
@@ -32,9 +33,8 @@ def main(argv: list[str] | None = None) -> dict:
         raise SystemExit(f'checkpoint {args.checkpoint} does not exist')
     cfg = build_config(args)
     cfg.load_from = args.checkpoint
-    from mmengine.runner import Runner
 
-    metrics = Runner.from_cfg(cfg).test()
+    metrics = build_runner(cfg).test()
     print(json.dumps(metrics, indent=2, default=float))
     return metrics
 

@@ -161,3 +161,14 @@ def test_missing_config_key_fails_clearly(tiny_sticks, tmp_path, remove, message
     remove(cfg)
     with pytest.raises(Exception, match=message):
         Runner.from_cfg(cfg).train()
+
+
+def test_two_runs_of_one_config_in_one_process_log_into_their_own_folders(tiny_sticks, tmp_path):
+    # mmengine keeps one visualizer per class and name for the whole process: without a fresh
+    # name, the second run (another seed, say) would write its scalars into the first run's folder.
+    for run in ('first', 'second'):
+        train(tiny_config(tiny_sticks, tmp_path / run, max_iters=2))
+    for run in ('first', 'second'):
+        logs = list((tmp_path / run).glob('*/vis_data/scalars.json'))
+        assert len(logs) == 1, f'{run}: {logs}'
+        assert logs[0].read_text().strip(), f'{run} logged nothing'
