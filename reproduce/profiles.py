@@ -175,28 +175,29 @@ class CVPPPProfile:
 
 CVPPP_PROFILES = {
     'smoke': CVPPPProfile(
-        {'ours': CONFIGS / 'cvppp' / 'discseg_cvppp_tiny.py',
-         'maskrcnn': BASELINES / 'cvppp' / 'mask-rcnn_r18_fpn_gn-all_cvppp_tiny.py'},
+        {'ours': CONFIGS / 'cvppp' / 'discseg_r18-d8-tiny_1xb2-200it_cvppp-512x512.py',
+         'maskrcnn':
+             BASELINES / 'cvppp' / 'mask-rcnn_r18-tiny_fpn_gn-all_1xb2-200it_cvppp-512x512.py'},
         'CPU plumbing check: a 1/8-width ResNet-18 (ours) and a 1/4-width ResNet-18 FPN Mask '
         'R-CNN, 200 iterations each. The numbers show that the pipeline runs, not what the '
         'methods can do.'),
     'default': CVPPPProfile(
-        {'ours': CONFIGS / 'cvppp' / 'discseg_cvppp.py',
-         'maskrcnn': BASELINES / 'cvppp' / 'mask-rcnn_r50_fpn_gn-all_cvppp.py'},
+        {'ours': CONFIGS / 'cvppp' / 'discseg_r50-d8_1xb4-10k_cvppp-512x512.py',
+         'maskrcnn': BASELINES / 'cvppp' / 'mask-rcnn_r50_fpn_gn-all_1xb4-10k_cvppp-512x512.py'},
         "The paper's recipe with a ResNetV1c-50-D8 (no ResNet-38 in mmseg), and mmdetection's "
         'GroupNorm Mask R-CNN R-50-FPN on the same data, 10k iterations of 4 images each; a GPU '
         'job.'),
 }
 
 
-CITYSCAPES_OURS = CONFIGS / 'cityscapes' / 'discseg_cityscapes.py'
-CITYSCAPES_TINY = CONFIGS / 'cityscapes' / 'discseg_cityscapes_tiny.py'
+CITYSCAPES_OURS = CONFIGS / 'cityscapes' / 'discseg_r101-d8_1xb4-40k_cityscapes-384x768.py'
+CITYSCAPES_TINY = CONFIGS / 'cityscapes' / 'discseg_r18-d8-tiny_1xb2-40k_cityscapes-384x768.py'
 CITYSCAPES_MASKRCNN = BASELINES / 'cityscapes' / 'mask-rcnn_r50_fpn_1x_cityscapes.py'
 PAPER_SIZES = ((512, 256), (768, 384), (1024, 512))  # Table 4, (width, height)
 TABLE4_NETWORKS = {  # light to heavy; the paper's ENet / SegNet / Dilation / ResNet-38
-    'ERFNet': CONFIGS / 'cityscapes' / 'discseg_erfnet_cityscapes.py',
-    'ResNet-18-D8': CONFIGS / 'cityscapes' / 'discseg_r18-d8_cityscapes.py',
-    'ResNet-50-D8': CONFIGS / 'cityscapes' / 'discseg_r50-d8_cityscapes.py',
+    'ERFNet': CONFIGS / 'cityscapes' / 'discseg_erfnet_1xb4-40k_cityscapes-384x768.py',
+    'ResNet-18-D8': CONFIGS / 'cityscapes' / 'discseg_r18-d8_1xb4-40k_cityscapes-384x768.py',
+    'ResNet-50-D8': CONFIGS / 'cityscapes' / 'discseg_r50-d8_1xb4-40k_cityscapes-384x768.py',
     'ResNet-101-D8': CITYSCAPES_OURS,
 }
 

@@ -1,7 +1,8 @@
 # Mask R-CNN baseline on CVPPP A1 (Table 1 gets a row that the paper does not have): the same
 # plants, seeded split, 512 x 512 inputs and online augmentation as our method's
-# reproduce/configs/cvppp/discseg_cvppp.py, scored by the same code (CVPPPMaskRCNNMetric ->
-# discseg.evaluation.score_image). Run it with `python -m reproduce cvppp --data-root DIR`.
+# reproduce/configs/cvppp/discseg_r50-d8_1xb4-10k_cvppp-512x512.py, scored by the same code
+# (CVPPPMaskRCNNMetric -> discseg.evaluation.score_image). Run it with
+# `python -m reproduce cvppp --data-root DIR`.
 #
 # Model: mmdetection's GroupNorm-everywhere Mask R-CNN R-50-FPN (configs/scratch and configs/gn+ws:
 # GN in backbone, FPN and both heads, a 4-conv-1-fc box head), because it trains from random
