@@ -36,7 +36,7 @@ def test_paper_settings_are_the_defaults():
         'LoadImageFromFile', 'LoadInstanceAnnotations', 'Resize', 'PackInstanceInputs']
     assert cfg.resize == dict(type='Resize', scale=(768, 384), keep_ratio=True)
     assert cfg.resize in cfg.train_pipeline and cfg.resize in cfg.test_pipeline
-    assert tuple(cfg.train_pipeline[1].thing_label_ids) == THING_LABEL_IDS
+    assert tuple(cfg.load_annotations.thing_label_ids) == THING_LABEL_IDS
     for path in TABLE4_NETWORKS.values():  # the Table 4 networks only change the model
         other = Config.fromfile(str(path))
         assert other.train_pipeline == cfg.train_pipeline
