@@ -39,10 +39,10 @@ from discseg.datasets.label_maps import read_label_png
 from paper_figures import paper_values as paper
 
 from .benchmarks.table4 import measure_networks, size_name
-from .profiles import CITYSCAPES_MASKRCNN, CITYSCAPES_OURS, CITYSCAPES_PROFILES as PROFILES
+from .profiles import CITYSCAPES_OURS, CITYSCAPES_PROFILES as PROFILES
 from .profiles import CityscapesProfile, TrainSpec
 from .experiment import Experiment
-from .runner import build_runner, select_device, train
+from .runner import DATALOADERS, build_runner, select_device, train
 from .stages import Stages, data_identity, log, write_atomic
 
 TABLE3_SETTINGS = [(mask, clustering) for mask in ('prediction', 'ground_truth')
@@ -88,11 +88,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 # --------------------------------------------------------------------------- configs
 
 def set_input_size(cfg: Config, size: tuple[int, int]) -> Config:
-    """Resize every pipeline's input to ``size`` (width, height); the configs' one size knob."""
-    for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        for transform in cfg[name].dataset.pipeline:
-            if transform.type == 'Resize':
-                transform.scale = tuple(size)
+    """``cfg`` at input ``size`` (width, height), as if its dataset config had been written with
+    it: ``input_size``, its ``resize`` step and every pipeline step that is that ``resize``."""
+    old, new = cfg.resize, dict(cfg.resize, scale=tuple(size))
+
+    def resized(pipeline: list) -> list:
+        return [new if step == old else step for step in pipeline]
+
+    cfg.train_pipeline, cfg.test_pipeline = resized(cfg.train_pipeline), resized(cfg.test_pipeline)
+    for name in DATALOADERS:
+        cfg[name].dataset.pipeline = resized(cfg[name].dataset.pipeline)
+    cfg.input_size, cfg.resize = tuple(size), new
     return cfg
 
 
@@ -146,9 +152,9 @@ def maskrcnn_config(experiment: Experiment, profile: CityscapesProfile, data_roo
                                   ('test_dataloader', 'dataset', 'val')):
         options[f'{loader}.{prefix}.data_root'] = f'{data_root}/'
         options[f'{loader}.{prefix}.ann_file'] = str(annotations / f'instances_{split}.json')
-    cfg = experiment.config('maskrcnn' if saved else None, CITYSCAPES_MASKRCNN,
+    cfg = experiment.config('maskrcnn' if saved else None, profile.maskrcnn,
                             work_dir / 'maskrcnn', data_root=None, seed=profile.seed,
-                            options={**options, **profile.maskrcnn_options})
+                            options=options)
     return start_from(cfg, args.maskrcnn_checkpoint or cfg.load_from)
 
 
@@ -354,7 +360,7 @@ def data_stages(experiment: Experiment, profile: CityscapesProfile, data_root: P
 
     if profile.table4_train is not None:
         table4_ap_stages(experiment, config, profile)
-    if profile.maskrcnn_options is not None:
+    if profile.maskrcnn is not None:
         maskrcnn_stages(experiment, profile, data_root, args)
     stages.run('figure_data', lambda: figure_data(config(), best, experiment.out,
                                                   profile.figure_rows))

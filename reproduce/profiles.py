@@ -175,28 +175,31 @@ class CVPPPProfile:
 
 CVPPP_PROFILES = {
     'smoke': CVPPPProfile(
-        {'ours': CONFIGS / 'cvppp' / 'discseg_cvppp_tiny.py',
-         'maskrcnn': BASELINES / 'cvppp' / 'mask-rcnn_r18_fpn_gn-all_cvppp_tiny.py'},
+        {'ours': CONFIGS / 'cvppp' / 'discseg_r18-d8-tiny_1xb2-200it_cvppp-512x512.py',
+         'maskrcnn':
+             BASELINES / 'cvppp' / 'mask-rcnn_r18-tiny_fpn_gn-all_1xb2-200it_cvppp-512x512.py'},
         'CPU plumbing check: a 1/8-width ResNet-18 (ours) and a 1/4-width ResNet-18 FPN Mask '
         'R-CNN, 200 iterations each. The numbers show that the pipeline runs, not what the '
         'methods can do.'),
     'default': CVPPPProfile(
-        {'ours': CONFIGS / 'cvppp' / 'discseg_cvppp.py',
-         'maskrcnn': BASELINES / 'cvppp' / 'mask-rcnn_r50_fpn_gn-all_cvppp.py'},
+        {'ours': CONFIGS / 'cvppp' / 'discseg_r50-d8_1xb4-10k_cvppp-512x512.py',
+         'maskrcnn': BASELINES / 'cvppp' / 'mask-rcnn_r50_fpn_gn-all_1xb4-10k_cvppp-512x512.py'},
         "The paper's recipe with a ResNetV1c-50-D8 (no ResNet-38 in mmseg), and mmdetection's "
         'GroupNorm Mask R-CNN R-50-FPN on the same data, 10k iterations of 4 images each; a GPU '
         'job.'),
 }
 
 
-CITYSCAPES_OURS = CONFIGS / 'cityscapes' / 'discseg_cityscapes.py'
-CITYSCAPES_TINY = CONFIGS / 'cityscapes' / 'discseg_cityscapes_tiny.py'
+CITYSCAPES_OURS = CONFIGS / 'cityscapes' / 'discseg_r101-d8_1xb4-40k_cityscapes-384x768.py'
+CITYSCAPES_TINY = CONFIGS / 'cityscapes' / 'discseg_r18-d8-tiny_1xb2-40k_cityscapes-384x768.py'
 CITYSCAPES_MASKRCNN = BASELINES / 'cityscapes' / 'mask-rcnn_r50_fpn_1x_cityscapes.py'
+CITYSCAPES_MASKRCNN_SMOKE = (BASELINES / 'cityscapes' /
+                             'mask-rcnn_r50_fpn_1xb1-1e_cityscapes-128x256.py')
 PAPER_SIZES = ((512, 256), (768, 384), (1024, 512))  # Table 4, (width, height)
 TABLE4_NETWORKS = {  # light to heavy; the paper's ENet / SegNet / Dilation / ResNet-38
-    'ERFNet': CONFIGS / 'cityscapes' / 'discseg_erfnet_cityscapes.py',
-    'ResNet-18-D8': CONFIGS / 'cityscapes' / 'discseg_r18-d8_cityscapes.py',
-    'ResNet-50-D8': CONFIGS / 'cityscapes' / 'discseg_r50-d8_cityscapes.py',
+    'ERFNet': CONFIGS / 'cityscapes' / 'discseg_erfnet_1xb4-40k_cityscapes-384x768.py',
+    'ResNet-18-D8': CONFIGS / 'cityscapes' / 'discseg_r18-d8_1xb4-40k_cityscapes-384x768.py',
+    'ResNet-50-D8': CONFIGS / 'cityscapes' / 'discseg_r50-d8_1xb4-40k_cityscapes-384x768.py',
     'ResNet-101-D8': CITYSCAPES_OURS,
 }
 
@@ -211,25 +214,12 @@ class CityscapesProfile:
     table4_networks: Mapping[str, Path]
     table4_sizes: tuple[tuple[int, int], ...]
     table4_train: TrainSpec | None  # None: Table 4 without AP
-    maskrcnn_options: Mapping | None  # mmengine options over the recipe; None: no Mask R-CNN
+    maskrcnn: Path | None  # the Mask R-CNN config; None: no Mask R-CNN
     speed_repeats: int
     figure_rows: int
     seed: int = 0
     notes: str = ''
 
-
-_MASKRCNN_SMOKE = {
-    'load_from': None,
-    **{f'{loader}.{key}': value
-       for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader')
-       for key, value in (('num_workers', 0), ('persistent_workers', False))},
-    'train_dataloader.batch_size': 1,
-    'train_dataloader.dataset.times': 1,
-    'train_dataloader.dataset.dataset.pipeline.2.scale': [(256, 100), (256, 128)],
-    'val_dataloader.dataset.pipeline.1.scale': (256, 128),
-    'test_dataloader.dataset.pipeline.1.scale': (256, 128),
-    'train_cfg.max_epochs': 1,
-}
 
 CITYSCAPES_PROFILES = {
     'smoke': CityscapesProfile(
@@ -238,18 +228,18 @@ CITYSCAPES_PROFILES = {
         input_size=(128, 64), table4_networks={'tiny-ResNet-18-D8': CITYSCAPES_TINY},
         table4_sizes=((128, 64), (192, 96)),
         table4_train=TrainSpec(batch_size=2, max_iters=2, val_interval=2, num_workers=0),
-        maskrcnn_options=_MASKRCNN_SMOKE, speed_repeats=2, figure_rows=2,
+        maskrcnn=CITYSCAPES_MASKRCNN_SMOKE, speed_repeats=2, figure_rows=2,
         notes='Plumbing check on a generated tree: numbers mean nothing.'),
     'default': CityscapesProfile(
         config=CITYSCAPES_OURS, ours=TrainSpec(batch_size=4, max_iters=20000, val_interval=4000),
         input_size=(768, 384), table4_networks=TABLE4_NETWORKS, table4_sizes=PAPER_SIZES,
         table4_train=TrainSpec(batch_size=4, max_iters=10000, val_interval=10000),
-        maskrcnn_options={}, speed_repeats=20, figure_rows=6,
+        maskrcnn=CITYSCAPES_MASKRCNN, speed_repeats=20, figure_rows=6,
         notes='One GPU: half the training of the paper profile, Table 4 on a quarter.'),
     'paper': CityscapesProfile(
         config=CITYSCAPES_OURS, ours=TrainSpec(batch_size=4, max_iters=40000, val_interval=4000),
         input_size=(768, 384), table4_networks=TABLE4_NETWORKS, table4_sizes=PAPER_SIZES,
         table4_train=TrainSpec(batch_size=4, max_iters=40000, val_interval=8000),
-        maskrcnn_options={}, speed_repeats=50, figure_rows=10,
+        maskrcnn=CITYSCAPES_MASKRCNN, speed_repeats=50, figure_rows=10,
         notes="The paper's settings; its schedule is not given (README: choices)."),
 }

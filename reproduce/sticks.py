@@ -31,7 +31,7 @@ from discseg.synthetic.sticks import write_dataset
 
 from .evaluate import PER_IMAGE_FILE, evaluate, read_predictions
 from .experiment import MIN_IMPROVEMENT, Experiment, Method
-from .profiles import STICKS_PROFILES, SticksProfile, TrainSpec
+from .profiles import BASELINES, CONFIGS, STICKS_PROFILES, SticksProfile, TrainSpec
 from .runner import select_device, train
 from .stages import data_identity, digest, log, warn_if_busy
 
@@ -42,13 +42,15 @@ INTERVAL_METRICS = ('sbd', 'abs_dic', 'mask_ap', 'mask_ap50')
 
 
 METHODS = {
-    'ours': Method(Path('reproduce/configs/sticks/discseg_unet_sticks.py'),
+    'ours': Method(CONFIGS / 'sticks' / 'discseg_unet_1xb8-4k_sticks.py',
                    'Discriminative loss (ours)'),
-    'maskrcnn': Method(Path('baselines/maskrcnn/configs/mask-rcnn_r18_fpn_sticks.py'),
-                       'Mask R-CNN (R-18 FPN)'),
-    'mask2former': Method(Path('baselines/mask2former/configs/mask2former_r18_sticks.py'),
-                          'Mask2Former (R-18, box-free)'),
-    'solov2': Method(Path('baselines/solov2/configs/solov2_r18_fpn_sticks.py'),
+    'maskrcnn': Method(
+        BASELINES / 'maskrcnn' / 'configs' / 'mask-rcnn_r18_fpn_gn-all_1xb4-4k_sticks.py',
+        'Mask R-CNN (R-18 FPN)'),
+    'mask2former': Method(
+        BASELINES / 'mask2former' / 'configs' / 'mask2former_r18_1xb4-4k_sticks.py',
+        'Mask2Former (R-18, box-free)'),
+    'solov2': Method(BASELINES / 'solov2' / 'configs' / 'solov2_r18_fpn_1xb4-4k_sticks.py',
                      'SOLOv2 (R-18 FPN, box-free)'),
 }
 

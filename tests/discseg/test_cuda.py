@@ -27,8 +27,8 @@ from reproduce.benchmarks.clustering import make_case
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason='needs CUDA')
 
-OURS = 'reproduce/configs/sticks/discseg_unet_sticks.py'
-MASKRCNN = 'baselines/maskrcnn/configs/mask-rcnn_r18_fpn_sticks.py'
+OURS = 'reproduce/configs/sticks/discseg_unet_1xb8-4k_sticks.py'
+MASKRCNN = 'baselines/maskrcnn/configs/mask-rcnn_r18_fpn_gn-all_1xb4-4k_sticks.py'
 TRAINING_STEPS = 3
 
 

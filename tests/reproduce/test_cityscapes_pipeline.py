@@ -34,12 +34,27 @@ def test_paper_settings_are_the_defaults():
     assert cfg.optim_wrapper.optimizer.type == 'Adam' and cfg.optim_wrapper.optimizer.lr == 1e-4
     assert [t.type for t in cfg.train_pipeline] == [  # no augmentation
         'LoadImageFromFile', 'LoadInstanceAnnotations', 'Resize', 'PackInstanceInputs']
-    assert cfg.train_pipeline[2].scale == (768, 384)
-    assert tuple(cfg.train_pipeline[1].thing_label_ids) == THING_LABEL_IDS
+    assert cfg.resize == dict(type='Resize', scale=(768, 384), keep_ratio=True)
+    assert cfg.resize in cfg.train_pipeline and cfg.resize in cfg.test_pipeline
+    assert tuple(cfg.load_annotations.thing_label_ids) == THING_LABEL_IDS
     for path in TABLE4_NETWORKS.values():  # the Table 4 networks only change the model
         other = Config.fromfile(str(path))
         assert other.train_pipeline == cfg.train_pipeline
         assert other.optim_wrapper == cfg.optim_wrapper
+
+
+def test_set_input_size_resizes_every_pipeline_and_nothing_else():
+    before = Config.fromfile(str(TINY))
+    cfg = set_input_size(Config.fromfile(str(TINY)), (128, 64))
+    resize = dict(type='Resize', scale=(128, 64), keep_ratio=True)
+    assert cfg.input_size == (128, 64) and cfg.resize == resize
+    pipelines = [(cfg[key], before[key]) for key in ('train_pipeline', 'test_pipeline')]
+    pipelines += [(cfg[key].dataset.pipeline, before[key].dataset.pipeline)
+                  for key in ('train_dataloader', 'val_dataloader', 'test_dataloader')]
+    for after, reference in pipelines:
+        assert len(after) == len(reference)
+        assert all(step == (resize if old.type == 'Resize' else old)
+                   for step, old in zip(after, reference))
 
 
 def test_train_predict_export_evaluate(cityscapes_root, tmp_path):

@@ -12,8 +12,8 @@ from discseg.datasets.label_maps import read_label_png
 from reproduce.evaluate import PER_IMAGE_FILE, evaluate, read_predictions
 from reproduce.runner import load_config
 
-CONFIGS = {'ours': 'reproduce/configs/sticks/discseg_unet_sticks.py',
-           'maskrcnn': 'baselines/maskrcnn/configs/mask-rcnn_r18_fpn_sticks.py'}
+CONFIGS = {'ours': 'reproduce/configs/sticks/discseg_unet_1xb8-4k_sticks.py',
+           'maskrcnn': 'baselines/maskrcnn/configs/mask-rcnn_r18_fpn_gn-all_1xb4-4k_sticks.py'}
 
 
 @pytest.fixture(params=sorted(CONFIGS))

@@ -8,7 +8,7 @@ from reproduce.experiment import MIN_IMPROVEMENT, Experiment, default_results, t
 from reproduce.profiles import TrainSpec
 
 SPEC = TrainSpec(batch_size=8, max_iters=3800, val_interval=200, patience=4, num_workers=0)
-STICKS_CONFIG = Path('reproduce/configs/sticks/discseg_unet_sticks.py')
+STICKS_CONFIG = Path('reproduce/configs/sticks/discseg_unet_1xb8-4k_sticks.py')
 
 
 def test_a_spec_sets_batch_budget_and_intervals_and_the_monitor_adds_early_stopping():

@@ -11,7 +11,7 @@ from mmengine.runner import Runner
 from reproduce.leftovers import run
 from reproduce.runner import load_config
 
-CONFIG = 'reproduce/configs/sticks/discseg_unet_sticks.py'
+CONFIG = 'reproduce/configs/sticks/discseg_unet_1xb8-4k_sticks.py'
 
 
 def test_every_rule_and_mask_source_is_scored_and_the_given_mask_gains_foreground(tiny_sticks,

@@ -9,8 +9,8 @@ from mmengine.runner import Runner
 
 from reproduce.runner import load_config, select_device, train, training_record
 
-CONFIG = 'reproduce/configs/sticks/discseg_unet_sticks.py'
-MASKRCNN_CONFIG = 'baselines/maskrcnn/configs/mask-rcnn_r18_fpn_sticks.py'
+CONFIG = 'reproduce/configs/sticks/discseg_unet_1xb8-4k_sticks.py'
+MASKRCNN_CONFIG = 'baselines/maskrcnn/configs/mask-rcnn_r18_fpn_gn-all_1xb4-4k_sticks.py'
 
 
 class Interrupted(Exception):

@@ -11,8 +11,8 @@ import pytest
 import torch
 
 ROOT = Path(__file__).resolve().parents[2]
-OURS = 'reproduce/configs/sticks/discseg_unet_sticks.py'
-MASKRCNN = 'baselines/maskrcnn/configs/mask-rcnn_r18_fpn_sticks.py'
+OURS = 'reproduce/configs/sticks/discseg_unet_1xb8-4k_sticks.py'
+MASKRCNN = 'baselines/maskrcnn/configs/mask-rcnn_r18_fpn_gn-all_1xb4-4k_sticks.py'
 # GroupNorm instead of BatchNorm: per-rank batch statistics would differ from one process's.
 OURS_GN = ['model.backbone.norm_cfg.type=GN', 'model.backbone.norm_cfg.num_groups=8',
            'model.decode_head.norm_cfg.type=GN', 'model.decode_head.norm_cfg.num_groups=8']

@@ -23,21 +23,22 @@ from mmengine.model import revert_sync_batchnorm
 from mmengine.registry import DefaultScope
 
 from reproduce.benchmarks.common import machine_info
-from reproduce.profiles import BASELINES, CITYSCAPES_MASKRCNN, CITYSCAPES_OURS, CONFIGS
+from reproduce.profiles import CITYSCAPES_MASKRCNN, CITYSCAPES_OURS, CVPPP_PROFILES
+from reproduce.sticks import METHODS
 
-STICKS_MASKRCNN = BASELINES / 'maskrcnn' / 'configs' / 'mask-rcnn_r18_fpn_sticks.py'
+CVPPP = CVPPP_PROFILES['default'].configs
+STICKS_OURS, STICKS_MASKRCNN = METHODS['ours'].config, METHODS['maskrcnn'].config
 # name: (config, scope, network input (h, w), original image (h, w)); the paper's sizes.
 CASES = {
     'cityscapes_ours': (CITYSCAPES_OURS, 'mmseg', (384, 768), (1024, 2048)),
     'cityscapes_maskrcnn': (CITYSCAPES_MASKRCNN, 'mmdet', (1024, 2048), (1024, 2048)),
-    'cvppp_ours': (CONFIGS / 'cvppp' / 'discseg_cvppp.py', 'mmseg', (512, 512), (530, 500)),
-    'cvppp_maskrcnn': (BASELINES / 'cvppp' / 'mask-rcnn_r50_fpn_gn-all_cvppp.py', 'mmdet',
-                       (512, 512), (530, 500)),
-    'sticks_ours': (CONFIGS / 'sticks' / 'discseg_unet_sticks.py', 'mmseg', (256, 256), (256, 256)),
+    'cvppp_ours': (CVPPP['ours'], 'mmseg', (512, 512), (530, 500)),
+    'cvppp_maskrcnn': (CVPPP['maskrcnn'], 'mmdet', (512, 512), (530, 500)),
+    'sticks_ours': (STICKS_OURS, 'mmseg', (256, 256), (256, 256)),
     'sticks_maskrcnn': (STICKS_MASKRCNN, 'mmdet', (256, 256), (256, 256)),
 }
 SMOKE_CASES = {  # the plumbing on a CPU: small networks at small sizes
-    'sticks_ours': (CONFIGS / 'sticks' / 'discseg_unet_sticks.py', 'mmseg', (64, 64), (64, 64)),
+    'sticks_ours': (STICKS_OURS, 'mmseg', (64, 64), (64, 64)),
     'sticks_maskrcnn': (STICKS_MASKRCNN, 'mmdet', (64, 64), (64, 64)),
 }
 

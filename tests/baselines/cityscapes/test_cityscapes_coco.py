@@ -11,6 +11,7 @@ from discseg.datasets.cityscapes import instance_ids_path
 from discseg.synthetic.cityscapes_tree import write_cityscapes_tree
 
 CONFIG = 'baselines/cityscapes/mask-rcnn_r50_fpn_1x_cityscapes.py'
+SMOKE = 'baselines/cityscapes/mask-rcnn_r50_fpn_1xb1-1e_cityscapes-128x256.py'
 
 
 @pytest.fixture(scope='module')
@@ -65,3 +66,18 @@ def test_maskrcnn_config_is_the_recipe_with_our_metric():
     with DefaultScope.overwrite_default_scope('mmdet'):
         metric = METRICS.build(cfg.test_evaluator)
     assert type(metric).__name__ == 'CityscapesInstanceMetric'
+
+
+def test_smoke_config_is_the_recipe_at_its_own_scales():
+    recipe, smoke = Config.fromfile(CONFIG), Config.fromfile(SMOKE)
+
+    def without_scale(pipeline):
+        return [{key: value for key, value in step.items() if key != 'scale'} for step in pipeline]
+
+    train, test = (smoke.train_dataloader.dataset.dataset.pipeline,
+                   smoke.test_dataloader.dataset.pipeline)
+    assert without_scale(train) == without_scale(recipe.train_dataloader.dataset.dataset.pipeline)
+    assert without_scale(test) == without_scale(recipe.test_dataloader.dataset.pipeline)
+    assert [step.scale for step in train if 'scale' in step] == [smoke.train_scales]
+    assert [step.scale for step in test if 'scale' in step] == [smoke.test_scale]
+    assert smoke.val_dataloader.dataset.pipeline == test

@@ -10,7 +10,7 @@ from discseg.datasets.label_maps import read_label_png
 from reproduce.evaluate import evaluate, read_predictions
 from reproduce.runner import training_record
 
-CONFIG = 'baselines/mask2former/configs/mask2former_r18_sticks.py'
+CONFIG = 'baselines/mask2former/configs/mask2former_r18_1xb4-4k_sticks.py'
 NUM_QUERIES = 20
 
 

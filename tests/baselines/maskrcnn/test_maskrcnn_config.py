@@ -15,7 +15,7 @@ from baselines.maskrcnn import MaskRCNNInstanceMetric
 from discseg.evaluation import InstanceSegMetric
 from reproduce.runner import load_config, training_record, with_run_hooks
 
-CONFIG = 'baselines/maskrcnn/configs/mask-rcnn_r18_fpn_sticks.py'
+CONFIG = 'baselines/maskrcnn/configs/mask-rcnn_r18_fpn_gn-all_1xb4-4k_sticks.py'
 
 # Ground truth in a 16-bit PNG: ids 300 and 44 collide if it is read as 8 bits.
 GT = np.array([[300, 300, 300, 0, 0, 44, 44, 44],

@@ -10,7 +10,7 @@ from discseg.datasets.label_maps import read_label_png
 from reproduce.evaluate import evaluate, read_predictions
 from reproduce.runner import training_record
 
-CONFIG = 'baselines/solov2/configs/solov2_r18_fpn_sticks.py'
+CONFIG = 'baselines/solov2/configs/solov2_r18_fpn_1xb4-4k_sticks.py'
 # After 2 iterations no grid cell scores 0.1 (focal loss starts every cell at 0.01) and no mask
 # pixel reaches 0.5: with every threshold at 0, masks come out in the format the metric reads
 # (with none, SOLOv2 returns float masks of shape [0, H, W], which the metric also takes).

@@ -14,7 +14,7 @@ from discseg.datasets.cvppp import find_plants, read_fg, read_image, read_label,
 from discseg.datasets.label_maps import colours_to_ids
 from discseg.synthetic.rosettes import RosetteConfig, write_dataset
 
-CONFIG = 'reproduce/configs/cvppp/discseg_cvppp.py'
+CONFIG = 'reproduce/configs/cvppp/discseg_r50-d8_1xb4-10k_cvppp-512x512.py'
 # No moss: the alignment check of the training pipeline tells leaves from soil by colour.
 SMALL = RosetteConfig(height=70, width=64, num_leaves=(4, 8), moss_probability=0.0)
 VARIANTS = {'png_palette': ('png', 'palette'), 'png_colour': ('png', 'colour'),

@@ -2,15 +2,11 @@
 # argues against, trained from random initialisation (no pretrained weights) on the same images as
 # our method and scored by the same code (MaskRCNNInstanceMetric -> discseg.evaluation.score_image).
 #
-# Recipe: mmdetection's from-scratch Mask R-CNN (configs/scratch, after He et al., "Rethinking
-# ImageNet Pre-training", 2019: GroupNorm everywhere, no frozen stages, warm-up), scaled down to a
-# ResNet-18 and to thin sticks in 128-256 px images on a CPU. Our pipeline overrides sizes and
-# budgets with mmengine dotted keys (train_cfg.max_iters, train_cfg.val_interval,
-# train_dataloader.batch_size, default_hooks.checkpoint.interval, ...).
-_base_ = [
-    'mmdet::_base_/models/mask-rcnn_r50_fpn.py',
-    'mmdet::_base_/default_runtime.py',
-]
+# Recipe: the base's from-scratch Mask R-CNN, scaled down to a ResNet-18 and to thin sticks in
+# 128-256 px images on a CPU. Our pipeline overrides sizes and budgets with mmengine dotted keys
+# (train_cfg.max_iters, train_cfg.val_interval, train_dataloader.batch_size,
+# default_hooks.checkpoint.interval, ...).
+_base_ = ['./_base_/mask-rcnn_r50-scratch_fpn_gn-all.py']
 # The sticks data, augmentation, metric, loops and hooks, shared with the other detectors.
 from baselines.sticks_data import (  # noqa: E402,F401
     data_root, default_hooks, log_processor, max_iters, metainfo, randomness, test_cfg,
@@ -18,33 +14,20 @@ from baselines.sticks_data import (  # noqa: E402,F401
     val_cfg, val_dataloader, val_evaluator)
 
 custom_imports = dict(imports=['baselines.maskrcnn'], allow_failed_imports=False)
-default_scope = 'mmdet'
 
 warmup_iters = 100
 fpn_channels = 128
-# BatchNorm statistics are unreliable at the 2-4 images a CPU batch holds and nothing pretrained
-# supplies frozen ones; GroupNorm is independent of the batch size and is what makes Mask R-CNN
-# train from scratch (Wu & He 2018; He et al. 2019). 32 groups as there (2-16 channels each).
-norm_cfg = dict(type='GN', num_groups=32, requires_grad=True)
 
 model = dict(
     data_preprocessor=dict(
         # Black outlines on white: centre [0, 255] on 0 instead of using ImageNet statistics.
-        mean=[127.5, 127.5, 127.5], std=[127.5, 127.5, 127.5], bgr_to_rgb=True,
-        pad_size_divisor=32),  # the backbone's last stage has stride 32
-    backbone=dict(
-        depth=18,
-        frozen_stages=-1,  # nothing pretrained to preserve: every stage learns
-        norm_cfg=norm_cfg,
-        norm_eval=False,
-        zero_init_residual=False,  # as mmdetection's from-scratch recipe
-        init_cfg=None),  # random (Kaiming) initialisation: no weights can be downloaded
+        mean=[127.5, 127.5, 127.5], std=[127.5, 127.5, 127.5], bgr_to_rgb=True),
+    backbone=dict(depth=18),
     neck=dict(
         in_channels=[64, 128, 256, 512],  # ResNet-18's stage widths
         # Half of the usual 256: one class of plain shapes needs far fewer features than COCO's 80,
         # and head convolutions cost 4x less (measured on CPU: a training step is 5x faster).
-        out_channels=fpn_channels,
-        norm_cfg=norm_cfg),
+        out_channels=fpn_channels),
     rpn_head=dict(
         in_channels=fpn_channels,
         feat_channels=fpn_channels,
@@ -59,19 +42,9 @@ model = dict(
             ratios=[0.25, 0.5, 1.0, 2.0, 4.0])),
     roi_head=dict(
         bbox_roi_extractor=dict(out_channels=fpn_channels),
-        bbox_head=dict(
-            # The from-scratch recipe's box head: 4 normalised convs + 1 fc instead of 2 bare fcs.
-            type='Shared4Conv1FCBBoxHead',
-            in_channels=fpn_channels,
-            conv_out_channels=fpn_channels,
-            norm_cfg=norm_cfg,
-            num_classes=1),
+        bbox_head=dict(in_channels=fpn_channels, conv_out_channels=fpn_channels, num_classes=1),
         mask_roi_extractor=dict(out_channels=fpn_channels),
-        mask_head=dict(
-            in_channels=fpn_channels,
-            conv_out_channels=fpn_channels,
-            norm_cfg=norm_cfg,
-            num_classes=1)),
+        mask_head=dict(in_channels=fpn_channels, conv_out_channels=fpn_channels, num_classes=1)),
     train_cfg=dict(
         # 8-12 sticks per image need far fewer than COCO's 2000 / 1000 proposals and 512 sampled
         # RoIs per image; 128 RoIs (a quarter positive) still cover every stick several times.
@@ -84,18 +57,11 @@ model = dict(
         # with scores >= 0.05 are what mask AP is usually computed from.
         rcnn=dict(score_thr=0.05, nms=dict(type='nms', iou_threshold=0.5), max_per_img=100)))
 
-# The recipe's SGD at lr 0.02 for 16 images, scaled linearly to 0.005 for 4 (Goyal et al. 2017);
-# auto_scale_lr rescales it for whatever batch size a run sets. Gradient clipping guards the first
-# iterations of a randomly initialised network; norm parameters are not decayed, as in the recipe.
-auto_scale_lr = dict(enable=True, base_batch_size=4)
-optim_wrapper = dict(
-    type='OptimWrapper',
-    optimizer=dict(type='SGD', lr=0.005, momentum=0.9, weight_decay=1e-4),
-    paramwise_cfg=dict(norm_decay_mult=0.0),
-    clip_grad=dict(max_norm=35, norm_type=2))
-# Linear warm-up (needed from scratch: early RPN proposals are noise), then a constant rate, as for
-# our method: the experiment's stopping rules (a shared training-time budget and early stopping on
-# validation SBD) decide the length, so no schedule is tied to an iteration count.
+# The recipe's SGD, stated for 4 images: 0.02 for 16 scaled linearly to 0.005 (the same rate for
+# every batch size under auto_scale_lr).
+auto_scale_lr = dict(base_batch_size=4)
+optim_wrapper = dict(optimizer=dict(lr=0.005))
+# The warm-up, then the experiment's budget and early stopping on validation SBD decide the length.
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.001, by_epoch=False, begin=0, end=warmup_iters),
 ]

@@ -1,6 +1,6 @@
-# Smoke-test variant of discseg_cvppp.py: same data, pipeline, loss and clustering, with a
-# ResNetV1c-18 at 1/8 of the width (same D8 dilation scheme) so that a few iterations run on a CPU.
-_base_ = ['./discseg_cvppp.py']
+# Smoke-test variant of the base: same data, pipeline, loss and clustering, with a ResNetV1c-18 at
+# 1/8 of the width (same D8 dilation scheme) so that a few iterations run on a CPU.
+_base_ = ['./discseg_r50-d8_1xb4-10k_cvppp-512x512.py']
 
 model = dict(
     backbone=dict(depth=18, stem_channels=16, base_channels=8),

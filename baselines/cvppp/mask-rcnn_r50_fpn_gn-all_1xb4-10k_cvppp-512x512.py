@@ -1,38 +1,24 @@
 # Mask R-CNN baseline on CVPPP A1 (Table 1 gets a row that the paper does not have): the same
 # plants, seeded split, 512 x 512 inputs and online augmentation as our method's
-# reproduce/configs/cvppp/discseg_cvppp.py, scored by the same code (CVPPPMaskRCNNMetric ->
-# discseg.evaluation.score_image). Run it with `python -m reproduce cvppp --data-root DIR`.
+# reproduce/configs/cvppp/discseg_r50-d8_1xb4-10k_cvppp-512x512.py, scored by the same code
+# (CVPPPMaskRCNNMetric -> discseg.evaluation.score_image). Run it with
+# `python -m reproduce cvppp --data-root DIR`.
 #
-# Model: mmdetection's GroupNorm-everywhere Mask R-CNN R-50-FPN (configs/scratch and configs/gn+ws:
-# GN in backbone, FPN and both heads, a 4-conv-1-fc box head), because it trains from random
-# initialisation, which is all that is available offline, and has the architecture and input
-# normalisation of mmdetection's `mask-rcnn_r50-scratch_fpn_gn-all_6x_coco`:
-# `reproduce cvppp --maskrcnn-pretrained CKPT` loads that checkpoint (its 80-class layers are
-# skipped, their shapes differ).
-_base_ = [
-    'mmdet::_base_/models/mask-rcnn_r50_fpn.py',
-    'mmdet::_base_/default_runtime.py',
-]
+# Model: the base's GroupNorm-everywhere Mask R-CNN R-50-FPN, which trains from random
+# initialisation, all that is available offline; its architecture and input normalisation are
+# those of mmdetection's `mask-rcnn_r50-scratch_fpn_gn-all_6x_coco`, whose checkpoint
+# `reproduce cvppp --maskrcnn-pretrained CKPT` loads (its 80-class layers are skipped, their shapes
+# differ).
+_base_ = ['../maskrcnn/configs/_base_/mask-rcnn_r50-scratch_fpn_gn-all.py']
 custom_imports = dict(imports=['discseg', 'baselines.cvppp'], allow_failed_imports=False)
-default_scope = 'mmdet'
 
 data_root = 'data/cvppp'  # either official layout, see discseg.datasets.cvppp.LAYOUT
 image_size = (512, 512)  # as ours
 num_val = 28  # as ours: the same seeded split
 split_seed = 0
 max_iters = 10000  # as ours: 10k iterations of 4 images
-warmup_iters = 500  # mmdetection's
-norm_cfg = dict(type='GN', num_groups=32, requires_grad=True)
 
-model = dict(
-    data_preprocessor=dict(pad_size_divisor=32),  # ImageNet statistics, BGR -> RGB, as mmdet's
-    backbone=dict(frozen_stages=-1, norm_cfg=norm_cfg, norm_eval=False, zero_init_residual=False,
-                  init_cfg=None),
-    neck=dict(norm_cfg=norm_cfg),
-    roi_head=dict(
-        bbox_head=dict(type='Shared4Conv1FCBBoxHead', conv_out_channels=256, norm_cfg=norm_cfg,
-                       num_classes=1),
-        mask_head=dict(norm_cfg=norm_cfg, num_classes=1)))
+model = dict(roi_head=dict(bbox_head=dict(num_classes=1), mask_head=dict(num_classes=1)))  # leaf
 # Test-time settings stay mmdetection's (score >= 0.05, NMS at IoU 0.5, 100 detections); the metric
 # paints the masks scoring >= 0.5 into the instance map that SBD and DiC score.
 
@@ -73,18 +59,8 @@ val_evaluator = dict(type='CVPPPMaskRCNNMetric', compute_ap=False, score_thresho
                      mask_source='prediction')
 test_evaluator = val_evaluator
 
-# mmdetection's SGD (lr 0.02 for 16 images, scaled to 4 by auto_scale_lr), warm-up and gradient
-# clipping; norm parameters are not decayed, as in its GN recipes. After the warm-up the rate stays
-# constant, as ours (the paper names no schedule), and the last checkpoint is the reported model.
-auto_scale_lr = dict(enable=True, base_batch_size=16)
-optim_wrapper = dict(
-    type='OptimWrapper',
-    optimizer=dict(type='SGD', lr=0.02, momentum=0.9, weight_decay=1e-4),
-    paramwise_cfg=dict(norm_decay_mult=0.0),
-    clip_grad=dict(max_norm=35, norm_type=2))
-param_scheduler = [
-    dict(type='LinearLR', start_factor=0.001, by_epoch=False, begin=0, end=warmup_iters),
-]
+# The base's optimiser and warm-up (SGD at 0.02 for 16 images, scaled to 4 by auto_scale_lr); the
+# last checkpoint is the reported model.
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=1000)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')

@@ -1,6 +1,6 @@
-# Smoke-test variant of mask-rcnn_r50_fpn_gn-all_cvppp.py: same data, pipeline, heads and metric,
-# with a ResNet-18 at 1/4 of the width and a 32-channel FPN, so that a few iterations run on a CPU.
-_base_ = ['./mask-rcnn_r50_fpn_gn-all_cvppp.py']
+# Smoke-test variant of the base: same data, pipeline, heads and metric, with a ResNet-18 at 1/4 of
+# the width and a 32-channel FPN, so that a few iterations run on a CPU.
+_base_ = ['./mask-rcnn_r50_fpn_gn-all_1xb4-10k_cvppp-512x512.py']
 
 width = 32
 norm_cfg = dict(type='GN', num_groups=8, requires_grad=True)  # 32 groups need >= 32 channels

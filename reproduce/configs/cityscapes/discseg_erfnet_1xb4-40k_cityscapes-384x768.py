@@ -1,6 +1,6 @@
 # Table 4, light: ERFNet, mmseg's closest relative of the paper's ENet (same encoder-decoder
 # design, factorised convolutions, full-resolution 16-channel output), from scratch as in mmseg.
-_base_ = ['./discseg_cityscapes.py']
+_base_ = ['./discseg_r101-d8_1xb4-40k_cityscapes-384x768.py']
 model = dict(
     backbone=dict(
         _delete_=True, type='ERFNet', in_channels=3, enc_downsample_channels=(16, 64, 128),
