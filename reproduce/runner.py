@@ -98,6 +98,10 @@ def train(cfg: Config) -> TrainingRecord:
     from mmengine.runner import Runner
 
     cfg = with_run_hooks(cfg)
+    if cfg.get('visualizer') is not None:
+        # mmengine keeps one visualizer per class and name in a process: under the configs' fixed
+        # name, a later run would log its scalars (its curves) into the first run's folder.
+        cfg.visualizer.name = f'visualizer:{Path(cfg.work_dir).resolve()}'
     cfg.resume = (Path(cfg.work_dir) / 'last_checkpoint').exists()
     if cfg.resume:
         cfg.load_from = None

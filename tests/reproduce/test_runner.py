@@ -1,4 +1,5 @@
 """The sticks config through mmengine's Runner: build, train, save, resume exactly, predict."""
+import json
 from pathlib import Path
 
 import pytest
@@ -120,6 +121,15 @@ def test_train_save_resume_reproduces_an_uninterrupted_run(tiny_sticks, tmp_path
     for name, value in final_weights(straight).items():
         torch.testing.assert_close(final_weights(interrupted)[name], value, rtol=0, atol=0, msg=name)
     assert Path(train(tiny_config(tiny_sticks, straight, max_iters=4)).best_checkpoint).exists()
+
+
+def test_runs_in_one_process_log_their_curves_to_their_own_folders(tiny_sticks, tmp_path):
+    for name in ('first', 'second'):
+        train(tiny_config(tiny_sticks, tmp_path / name, max_iters=2))
+    for name in ('first', 'second'):
+        [scalars] = (tmp_path / name).glob('*/vis_data/scalars.json')
+        steps = [json.loads(line)['step'] for line in scalars.read_text().splitlines()]
+        assert steps == [1, 2, 2]  # two training iterations, then the validation
 
 
 def test_resume_continues_the_work_dir_and_load_from_only_initialises(tiny_sticks, tmp_path):
