@@ -88,6 +88,15 @@ def with_run_hooks(cfg: Config) -> Config:
     return cfg
 
 
+def with_own_visualizer(cfg: Config) -> Config:
+    """``cfg`` with a visualizer named after its work dir. mmengine keeps one visualizer per class
+    and name in a process: under the configs' fixed name, a later run would log its scalars (its
+    curves) into the first run's folder, or fail when that folder is gone."""
+    if cfg.get('visualizer') is not None:
+        cfg.visualizer.name = f'visualizer:{Path(cfg.work_dir).resolve()}'
+    return cfg
+
+
 def train(cfg: Config) -> TrainingRecord:
     """Train, resuming from the work dir's latest checkpoint if any; report what the run did.
 
@@ -97,11 +106,7 @@ def train(cfg: Config) -> TrainingRecord:
     """
     from mmengine.runner import Runner
 
-    cfg = with_run_hooks(cfg)
-    if cfg.get('visualizer') is not None:
-        # mmengine keeps one visualizer per class and name in a process: under the configs' fixed
-        # name, a later run would log its scalars (its curves) into the first run's folder.
-        cfg.visualizer.name = f'visualizer:{Path(cfg.work_dir).resolve()}'
+    cfg = with_own_visualizer(with_run_hooks(cfg))
     cfg.resume = (Path(cfg.work_dir) / 'last_checkpoint').exists()
     if cfg.resume:
         cfg.load_from = None
