@@ -276,14 +276,19 @@ def draw_figure5(methods: list[str], out: Path) -> Path:
                              label_rows=True)
 
 
-def budget_record(profile: CVPPPProfile, methods: list[str]) -> dict | str:
-    """How long each method trained: its spec and stopping rule, or its config's schedule."""
+def budget_record(profile: CVPPPProfile, args: argparse.Namespace) -> dict | str:
+    """How long each method trained: its spec (as ``--max-iters`` and ``--num-workers`` left it)
+    and stopping rule, or its config's schedule."""
+    override = {} if args.max_iters is None else {'max_iters': args.max_iters,
+                                                  'val_interval': args.max_iters}
     if profile.methods is None:
-        return "each config's train_cfg (no early stopping)"
-    return {method: {**asdict(profile.methods[method]),
+        return "each config's train_cfg" + (f' with {override}' if override else '') + \
+            ' (no early stopping)'
+    return {method: {**asdict(profile.methods[method]), **override,
+                     'num_workers': args.num_workers,
                      'early_stopping': f"validation {SELECTION_METRIC} with the challenge's fg, "
                                        f'gain of at least {MIN_IMPROVEMENT}'}
-            for method in methods}
+            for method in args.methods}
 
 
 def report(experiment: Experiment, args: argparse.Namespace, data_root: Path,
@@ -334,7 +339,7 @@ def report(experiment: Experiment, args: argparse.Namespace, data_root: Path,
                                     else None)},
         'reported_model': 'last checkpoint of each method (the validation split never selects '
                           'the model; with a budget, early stopping on it may end training)',
-        'budget': budget_record(profile, args.methods),
+        'budget': budget_record(profile, args),
     })
 
 
