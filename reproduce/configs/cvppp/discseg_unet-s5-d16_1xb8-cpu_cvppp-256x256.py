@@ -1,7 +1,7 @@
 # CVPPP A1 on a CPU (`python -m reproduce cvppp --profile cpu`): the paper's recipe of
 # discseg_cvppp.py (loss, 16 dimensions, x / y input maps, scale / rotation / flip augmentation, the
 # challenge's fg masks at test time, leftovers joining their nearest centre) with a network and an
-# input size that train to a plateau in about 45 minutes on 2 cores. The iteration budget,
+# input size chosen for about 45 minutes of training on 2 cores. The iteration budget,
 # validation interval and early stopping are the profile's (reproduce/profiles.py, CVPPP_PROFILES
 # 'cpu'); every choice is listed in the README's "Deviations and choices".
 _base_ = ['./discseg_cvppp.py']
@@ -24,11 +24,12 @@ norm_cfg = dict(type='BN', requires_grad=True)
 
 model = dict(
     data_preprocessor=dict(size_divisor=16),  # the UNet halves its input 4 times
-    # The sticks experiment's UNet (5 stages, 16 base channels, BatchNorm) instead of a ResNet-50-D8,
-    # trained from scratch (nothing pretrained for 5 input channels is at hand offline). On the
-    # sticks it took 0.236 s per iteration of 8 128x128 images on the reference 2 cores; at 4x the
-    # pixels that extrapolates to about 1 s, so some 2000-2500 iterations (about 200 epochs of the
-    # 100 plants) fit in 45 minutes, where a ResNet-50-D8 would get a few hundred. Its 4
+    # The sticks experiment's UNet (5 stages, 16 base channels, BatchNorm) instead of a
+    # ResNet-50-D8, trained from scratch (nothing pretrained for 5 input channels is at hand). On
+    # the sticks it took 0.236 s per iteration of 8 128x128 images on the reference 2 cores; at 4x
+    # the pixels that extrapolates (an estimate, not a measurement) to about 1 s plus data loading,
+    # some 2000-2500 iterations (about 200 epochs of the 100 plants) in 45 minutes, where a
+    # ResNet-50-D8, an order of magnitude more compute per pixel, would get a few hundred. Its 4
     # downsamplings see across a median rosette (14 % of the image: about 110 pixels across), and
     # its decoder returns to full resolution for the smallest leaves.
     backbone=dict(
@@ -37,9 +38,9 @@ model = dict(
         downsamples=(True, True, True, True), enc_dilations=(1, 1, 1, 1, 1),
         dec_dilations=(1, 1, 1, 1), with_cp=False, conv_cfg=None, norm_cfg=norm_cfg,
         act_cfg=dict(type='ReLU'), upsample_cfg=dict(type='InterpConv'), norm_eval=False),
-    # The sticks head (one 3x3 conv on the UNet's last, full-resolution output), with the paper's
-    # 16 dimensions kept from the base; no dropout, as a net this small does not overfit 100 plants
-    # in this budget the way a ResNet-50 head of 512 channels would.
+    # The sticks head (one 3x3 conv of 16 channels on the UNet's last, full-resolution output,
+    # no dropout), with the paper's 16 dimensions kept from the base: the base's 512-channel head
+    # and dropout belong to the ResNet-50's 2048 channels.
     decode_head=dict(in_channels=16, in_index=4, channels=16, num_convs=1, dropout_ratio=0.0))
 
 train_dataloader = dict(batch_size=8, dataset=dict(pipeline=train_pipeline))
