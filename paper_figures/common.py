@@ -1,11 +1,13 @@
-"""Drawing shared by the figures: instance colours and the paper's example grids."""
+"""Drawing shared by the figures: instance colours, the paper's example grids, training curves."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import cv2
 import matplotlib
 import numpy as np
+import pandas as pd
 
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
@@ -59,3 +61,23 @@ def draw_example_grid(examples: Path, columns: dict[str, str], path: Path, cell:
         if label_rows:
             axes[row, 0].set_ylabel(Path(name).stem)
     return save_figure(figure, path, dpi)
+
+
+def draw_training_curves(curves: pd.DataFrame, keys: Mapping[str, str],
+                         names: Mapping[str, str], path: Path) -> Path:
+    """Logged scalars against iterations, one panel per key (key -> title), a line per method and
+    seed (method -> name); ``curves`` as ``reproduce.experiment.training_curves`` gives them."""
+    if 'seed' not in curves:
+        curves = curves.assign(seed=0)
+    figure, axes = plt.subplots(1, len(keys), figsize=(4.5 * len(keys), 3.5), squeeze=False)
+    colours = {method: f'C{index}' for index, method in enumerate(curves.method.unique())}
+    for axis, (key, title) in zip(axes[0], keys.items()):
+        for (method, seed), group in curves[curves.key == key].groupby(['method', 'seed']):
+            axis.plot(group.step, group.value, marker='o' if key != 'loss' else None,
+                      markersize=3, linewidth=1, color=colours[method],
+                      label=f'{names[method]}, seed {seed}')
+        axis.set_title(title)
+        axis.set_xlabel('iteration')
+        if axis.lines:
+            axis.legend(fontsize=7)
+    return save_figure(figure, path)

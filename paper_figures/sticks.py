@@ -14,7 +14,8 @@ import pandas as pd
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 
-from paper_figures.common import draw_example_grid, save_figure  # noqa: E402
+from paper_figures.common import (draw_example_grid, draw_training_curves,  # noqa: E402
+                                  save_figure)
 from discseg.fileio import write_atomic  # noqa: E402
 
 TITLES = {'input': 'input', 'ground_truth': 'ground truth', 'ours': 'ours',
@@ -31,20 +32,8 @@ def draw_examples(results: Path) -> Path:
 
 def draw_curves(results: Path) -> Path:
     """Training loss and validation scores against iterations, every method and seed."""
-    curves = pd.read_csv(results / 'curves.csv')
-    if 'seed' not in curves:
-        curves['seed'] = 0
-    figure, axes = plt.subplots(1, len(CURVE_KEYS), figsize=(4.5 * len(CURVE_KEYS), 3.5))
-    colours = {method: f'C{index}' for index, method in enumerate(curves.method.unique())}
-    for axis, (key, title) in zip(axes, CURVE_KEYS.items()):
-        for (method, seed), group in curves[curves.key == key].groupby(['method', 'seed']):
-            axis.plot(group.step, group.value, marker='o' if key != 'loss' else None,
-                      markersize=3, linewidth=1, color=colours[method],
-                      label=f'{TITLES[method]}, seed {seed}')
-        axis.set_title(title)
-        axis.set_xlabel('iteration')
-        axis.legend(fontsize=7)
-    return save_figure(figure, results / 'training_curves.png')
+    return draw_training_curves(pd.read_csv(results / 'curves.csv'), CURVE_KEYS, TITLES,
+                                results / 'training_curves.png')
 
 
 def draw_sweep(results: Path, axis_name: str) -> Path:

@@ -1,6 +1,7 @@
 """CVPPP leaf segmentation, A1 (paper Sec. 4.1): ours and Mask R-CNN, Table 1 and Figure 5.
 
-    python -m reproduce cvppp --data-root DIR [--profile smoke|default] [--methods ours maskrcnn]
+    python -m reproduce cvppp --data-root DIR [--profile smoke|default|cpu]
+                              [--methods ours maskrcnn]
                               [--work-dir DIR] [--device auto|cpu|cuda] [--pretrained CKPT]
                               [--maskrcnn-pretrained CKPT]
     python -m reproduce cvppp --demo  # generated rosettes in data/cvppp_demo, not the real data
@@ -12,8 +13,10 @@ records on every run. Both methods train on the same plants with the same augmen
 scored by the same code (``discseg.evaluation.score_image``), with the challenge's foreground masks
 (as the paper tests ours) and with their own. Writes ``results/cvppp/`` (other profiles and the
 demo get their own folder): summary.csv, per_image.csv, table1.md / table1.csv, figure5_cvppp.png
-with examples/, provenance.json (split, seeds, commit, machine, stage times) and, when the data
-root has test plants, submission_A1.h5 (ours) for the organisers.
+with examples/, curves.csv and training_curves.png, provenance.json (split, seeds, commit, machine,
+stage times) and, when the data root has test plants, submission_A1.h5 (ours) for the organisers.
+Profiles with training specs (``cpu``) give each method an iteration budget and early stopping on
+validation SBD with the challenge's fg masks; the last checkpoint is reported in every profile.
 
 The test labels are hidden, so our numbers are on a held-out part of the 128 labelled plants and
 Table 1 marks them as such.
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+from dataclasses import asdict
 from pathlib import Path
 
 import cv2
@@ -35,13 +39,13 @@ from mmseg.registry import MODELS
 from discseg.datasets.cvppp import LAYOUT, find_plants, read_image, read_label, split_plants
 
 from .evaluate import evaluate
-from .profiles import CVPPP_PROFILES as PROFILES
-from .experiment import Experiment
+from .profiles import CVPPP_PROFILES as PROFILES, CVPPPProfile
+from .experiment import MIN_IMPROVEMENT, Experiment, training_curves
 from .runner import build_runner, select_device, train
 from .stages import data_identity, log, write_atomic
 
 from paper_figures import paper_values as paper
-from paper_figures.common import draw_example_grid
+from paper_figures.common import draw_example_grid, draw_training_curves
 
 DEMO_ROOT = Path('data/cvppp_demo')
 SUBSET = 'A1'
@@ -52,6 +56,11 @@ METHOD_NAMES = {'ours': 'Ours', 'maskrcnn': 'Mask R-CNN'}
 # masks beside them.
 FIGURE5_MASKS = {'ours': 'given_fg', 'maskrcnn': 'own_fg'}
 FIGURE5_EXAMPLES = 4  # validation plants shown, as in the paper
+# What early stopping watches, in profiles with training specs: validation SBD with the challenge's
+# fg masks (each method's config validates with them).
+SELECTION_METRIC = 'sbd'
+CURVE_KEYS = {'loss': 'training loss', 'sbd': "validation SBD (challenge's fg)",
+              'abs_dic': "validation |DiC| (challenge's fg)"}
 
 # Paper, Table 1: CVPPP A1 test, SBD (%) and |DiC| as printed (typed once, in paper_values).
 PAPER_TABLE1 = tuple((f'{name} (paper)' if name == 'Ours' else name, sbd, abs_dic)
@@ -115,10 +124,15 @@ def experiment_config(experiment: Experiment, method: str, args: argparse.Namesp
     if args.max_iters is not None:
         options['train_cfg.max_iters'] = args.max_iters
         options['train_cfg.val_interval'] = args.max_iters
+    profile = PROFILES[args.profile]
+    spec = profile.methods[method] if profile.methods else None
+    if spec is not None:  # early stopping decides when to stop, never which model is reported
+        options['default_hooks.checkpoint.save_best'] = None
     method_dir = experiment.work_dir / method
-    cfg = experiment.config(method, PROFILES[args.profile].configs[method], method_dir,
-                            data_root=data_root, seed=args.seed, num_workers=args.num_workers,
-                            options=options)
+    cfg = experiment.config(method, profile.configs[method], method_dir, data_root=data_root,
+                            seed=args.seed, spec=spec,
+                            monitor=SELECTION_METRIC if spec is not None else None,
+                            num_workers=args.num_workers, options=options)
     if method == 'ours' and args.pretrained is not None:
         cfg.model.backbone.init_cfg = widen_pretrained(args.pretrained, cfg, method_dir)
     if method == 'maskrcnn' and args.maskrcnn_pretrained is not None:
@@ -167,7 +181,8 @@ def train_stage(cfg: Config) -> dict:
     """Train (resuming if interrupted); the last checkpoint is the reported model."""
     record = train(cfg)
     return {'checkpoint': record.best_checkpoint, 'iterations': record.iterations,
-            'train_seconds': record.train_seconds, 'batch_size': cfg.train_dataloader.batch_size}
+            'train_seconds': record.train_seconds, 'batch_size': cfg.train_dataloader.batch_size,
+            'stopped_by': record.stopped_by}
 
 
 def save_inputs(cfg: Config, count: int, out: Path) -> None:
@@ -226,7 +241,7 @@ def table1(summary: pd.DataFrame, split: dict, synthetic: bool) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def table1_markdown(table: pd.DataFrame, synthetic: bool) -> str:
+def table1_markdown(table: pd.DataFrame, synthetic: bool, profile: str, notes: str) -> str:
     lines = ['# Table 1: CVPPP leaf segmentation (SBD in %, higher is better; |DiC|, lower is '
              'better)', '',
              '| Method | Evaluated on | SBD | \\|DiC\\| | Source |', '|---|---|---|---|---|']
@@ -242,7 +257,8 @@ def table1_markdown(table: pd.DataFrame, synthetic: bool) -> str:
               "foreground pixels (the paper's protocol) and Mask R-CNN's masks are intersected "
               'with the given foreground; with its own foreground, each model decides which '
               'pixels are plant. Both methods are trained on the same plants with the same '
-              'augmentation and scored by the same code.']
+              'augmentation and scored by the same code.',
+              '', f'Profile `{profile}`: {notes}']
     if synthetic:
         lines += ['', '**These rows were measured on generated rosettes, not on the CVPPP data: '
                   'they only show that the pipeline runs.**']
@@ -257,6 +273,21 @@ def draw_figure5(methods: list[str], out: Path) -> Path:
                     for method in methods})
     return draw_example_grid(out / 'examples', columns, out / 'figure5_cvppp.png', cell=2.6,
                              label_rows=True)
+
+
+def budget_record(profile: CVPPPProfile, args: argparse.Namespace) -> dict | str:
+    """How long each method trained: its spec (as ``--max-iters`` and ``--num-workers`` left it)
+    and stopping rule, or its config's schedule."""
+    override = {} if args.max_iters is None else {'max_iters': args.max_iters,
+                                                  'val_interval': args.max_iters}
+    if profile.methods is None:
+        return "each config's train_cfg" + (f' with {override}' if override else '') + \
+            ' (no early stopping)'
+    return {method: {**asdict(profile.methods[method]), **override,
+                     'num_workers': args.num_workers,
+                     'early_stopping': f"validation {SELECTION_METRIC} with the challenge's fg, "
+                                       f'gain of at least {MIN_IMPROVEMENT}'}
+            for method in args.methods}
 
 
 def report(experiment: Experiment, args: argparse.Namespace, data_root: Path,
@@ -278,6 +309,8 @@ def report(experiment: Experiment, args: argparse.Namespace, data_root: Path,
                          'network_ms': evaluated['network_ms'],
                          'postprocess_ms': evaluated['postprocess_ms'],
                          'iterations': trained['iterations'],
+                         'stopped_by': trained.get('stopped_by'),
+                         'train_seconds': trained['train_seconds'],
                          'batch_size': trained['batch_size'], 'profile': args.profile})
             per_image.append(pd.DataFrame(evaluated['per_image']).assign(method=method,
                                                                          mask=mask))
@@ -287,10 +320,15 @@ def report(experiment: Experiment, args: argparse.Namespace, data_root: Path,
                  pd.concat(per_image).to_csv(index=False, float_format='%.4f'))
     table = table1(summary, split, synthetic)
     write_atomic(out / 'table1.csv', table.to_csv(index=False))
-    write_atomic(out / 'table1.md', table1_markdown(table, synthetic))
+    profile = PROFILES[args.profile]
+    write_atomic(out / 'table1.md', table1_markdown(table, synthetic, args.profile, profile.notes))
     draw_figure5(args.methods, out)
+    curves = pd.concat([training_curves(experiment.work_dir / method, method, args.seed)
+                        for method in args.methods])
+    write_atomic(out / 'curves.csv', curves.to_csv(index=False))
+    draw_training_curves(curves, CURVE_KEYS, METHOD_NAMES, out / 'training_curves.png')
     experiment.write_provenance({
-        'notes': PROFILES[args.profile].notes,
+        'notes': profile.notes,
         'data_root': str(data_root),
         'synthetic_data': synthetic,
         'split': split,
@@ -298,7 +336,9 @@ def report(experiment: Experiment, args: argparse.Namespace, data_root: Path,
         'pretrained': {'ours': str(args.pretrained) if args.pretrained else None,
                        'maskrcnn': (str(args.maskrcnn_pretrained) if args.maskrcnn_pretrained
                                     else None)},
-        'reported_model': 'last checkpoint of each method (no selection on the validation split)',
+        'reported_model': 'last checkpoint of each method (the validation split never selects '
+                          'the model; with a budget, early stopping on it may end training)',
+        'budget': budget_record(profile, args),
     })
 
 
@@ -316,6 +356,7 @@ def run(args: argparse.Namespace) -> None:
         stages.run('generate', lambda: write_dataset(data_root) or {'data_root': str(data_root)})
     plants = find_plants(data_root, SUBSET)  # fails here, with the layout, on a wrong root
     stages.identity = {'data': data_identity(data_root), 'profile': args.profile,
+                       'budgets': PROFILES[args.profile].methods,
                        **{key: str(getattr(args, key)) for key in (
                            'methods', 'num_val', 'split_seed', 'seed', 'max_iters', 'pretrained',
                            'maskrcnn_pretrained')}}

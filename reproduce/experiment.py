@@ -9,17 +9,20 @@ commit, the machine and the stage timings.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from mmengine.config import Config
 
 from .profiles import TrainSpec
 from .runner import load_config
 from .stages import Stages, write_atomic
 
-__all__ = ['MIN_IMPROVEMENT', 'Experiment', 'Method', 'default_results', 'training_options']
+__all__ = ['MIN_IMPROVEMENT', 'Experiment', 'Method', 'default_results', 'training_curves',
+           'training_options']
 
 # Of the monitored validation metric, to count as improving: mmengine's default (0.1) would call a
 # gain of 0.09 SBD "no improvement".
@@ -60,6 +63,23 @@ def training_options(spec: TrainSpec, monitor: str | None = None,
                                   rule='greater', patience=spec.patience, min_delta=min_delta)],
         })
     return options
+
+
+def training_curves(work_dir: Path, method: str, seed: int) -> pd.DataFrame:
+    """Every scalar mmengine logged for a method, in long format; after a resume, each step's
+    value is the one of the latest run (the rolled-back iterations are logged twice)."""
+    rows = []
+    for run, scalars in enumerate(sorted(work_dir.glob('*/vis_data/scalars.json'))):
+        for line in scalars.read_text().splitlines():
+            record = json.loads(line)
+            step = record.pop('step')
+            kind = 'val' if 'sbd' in record else 'train'
+            rows += [{'method': method, 'seed': seed, 'step': step, 'key': key, 'value': value,
+                      'kind': kind, 'run': run}
+                     for key, value in record.items() if isinstance(value, (int, float))]
+    frame = pd.DataFrame(rows, columns=['method', 'seed', 'step', 'key', 'value', 'kind', 'run'])
+    frame = frame.drop_duplicates(['step', 'key', 'kind'], keep='last')
+    return frame.drop(columns=['kind', 'run']).sort_values(['key', 'step'], kind='stable')
 
 
 class Experiment:

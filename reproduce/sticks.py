@@ -30,7 +30,7 @@ from discseg.fileio import write_atomic
 from discseg.synthetic.sticks import write_dataset
 
 from .evaluate import PER_IMAGE_FILE, evaluate, read_predictions
-from .experiment import MIN_IMPROVEMENT, Experiment, Method
+from .experiment import MIN_IMPROVEMENT, Experiment, Method, training_curves
 from .profiles import BASELINES, CONFIGS, STICKS_PROFILES, SticksProfile, TrainSpec
 from .runner import select_device, train
 from .stages import data_identity, digest, log, warn_if_busy
@@ -220,23 +220,6 @@ def aggregate(scored: dict, methods: tuple[str, ...]) -> tuple[pd.DataFrame, pd.
                                 'ci_low': low, 'ci_high': high,
                                 'significant': bool(low > 0 or high < 0)})
     return pd.DataFrame(rows), pd.DataFrame(differences)
-
-
-def training_curves(work_dir: Path, method: str, seed: int) -> pd.DataFrame:
-    """Every scalar mmengine logged for a method, in long format; after a resume, each step's
-    value is the one of the latest run (the rolled-back iterations are logged twice)."""
-    rows = []
-    for run, scalars in enumerate(sorted(work_dir.glob('*/vis_data/scalars.json'))):
-        for line in scalars.read_text().splitlines():
-            record = json.loads(line)
-            step = record.pop('step')
-            kind = 'val' if 'sbd' in record else 'train'
-            rows += [{'method': method, 'seed': seed, 'step': step, 'key': key, 'value': value,
-                      'kind': kind, 'run': run}
-                     for key, value in record.items() if isinstance(value, (int, float))]
-    frame = pd.DataFrame(rows, columns=['method', 'seed', 'step', 'key', 'value', 'kind', 'run'])
-    frame = frame.drop_duplicates(['step', 'key', 'kind'], keep='last')
-    return frame.drop(columns=['kind', 'run']).sort_values(['key', 'step'], kind='stable')
 
 
 def copy_examples(experiment: SticksExperiment) -> None:

@@ -2,6 +2,7 @@
 import argparse
 import json
 import shutil
+from pathlib import Path
 
 import cv2
 import h5py
@@ -97,6 +98,67 @@ def test_smoke_run_end_to_end(rosettes, tmp_path):
     with pytest.raises(StageInputsChanged, match=r"train_ours.*\['data'\] changed"):
         cvppp.run(args)
     assert {p.name: p.read_text() for p in (work / 'stages').iterdir()} == records
+
+
+def test_cpu_profile_configs_keep_the_given_fg_protocol_at_one_input_size():
+    cpu = CVPPP_PROFILES['cpu']
+    assert CVPPP_PROFILES['cpu-smoke'].configs == cpu.configs  # the tests run the same configs
+    ours, maskrcnn = (Config.fromfile(cpu.configs[method]) for method in ('ours', 'maskrcnn'))
+    sizes = {tuple(step[key]) for cfg in (ours, maskrcnn)
+             for loader in ('train_dataloader', 'val_dataloader')
+             for step in cfg[loader].dataset.pipeline for key in ('scale', 'crop_size')
+             if key in step}
+    assert sizes == {(256, 256)}
+    # Both validate (and so stop early) with the challenge's fg; ours gives that mask's leftover
+    # pixels to their nearest centre.
+    assert ours.model.test_cfg.mask_source == 'ground_truth'
+    assert ours.model.test_cfg.leftovers['ground_truth'] == 'nearest_centre'
+    assert maskrcnn.val_evaluator.mask_source == 'ground_truth'
+    assert set(cpu.methods) == {'ours', 'maskrcnn'}
+    for spec in cpu.methods.values():
+        assert spec.max_iters % spec.val_interval == 0
+
+
+def test_cpu_profile_end_to_end(rosettes, tmp_path):
+    """The cpu profile at smoke size (profile cpu-smoke: its configs, a few iterations) on a few
+    generated plants: budgets, early stopping, the last checkpoint reported, and the results
+    folder of the other profiles."""
+    work, out = tmp_path / 'work', tmp_path / 'results'
+    cvppp.run(parse('--data-root', rosettes, '--profile', 'cpu-smoke', '--work-dir', work,
+                    '--results', out, '--num-val', 1, '--num-workers', 0, '--device', 'cpu'))
+    specs = CVPPP_PROFILES['cpu-smoke'].methods
+
+    provenance = json.loads((out / 'provenance.json').read_text())
+    assert provenance['configs'] == {method: str(path) for method, path in
+                                     CVPPP_PROFILES['cpu'].configs.items()}
+    assert provenance['budget']['maskrcnn']['max_iters'] == specs['maskrcnn'].max_iters
+    assert provenance['budget']['ours']['num_workers'] == 0  # as run, not as the spec says
+    summary = pd.read_csv(out / 'summary.csv')
+    assert list(summary['method']) == ['ours', 'ours', 'maskrcnn', 'maskrcnn']
+    curves = pd.read_csv(out / 'curves.csv')
+    for method, spec in specs.items():
+        cfg = Config.fromfile(out / 'configs' / f'{method}.py')
+        assert (cfg.train_cfg.max_iters, cfg.train_cfg.val_interval,
+                cfg.train_dataloader.batch_size) == (spec.max_iters, spec.val_interval,
+                                                     spec.batch_size)
+        [stopping] = [hook for hook in cfg.custom_hooks
+                      if hook['type'] == 'ResumableEarlyStoppingHook']
+        assert (stopping['monitor'], stopping['patience']) == ('sbd', spec.patience)
+        trained = json.loads((work / 'stages' / f'train_{method}.json').read_text())['output']
+        assert Path(trained['checkpoint']).name == f"iter_{trained['iterations']}.pth"  # the last
+        rows = summary[summary['method'] == method]
+        assert (rows['iterations'] == trained['iterations']).all()
+        assert (rows['batch_size'] == spec.batch_size).all()
+        validated = curves[(curves['method'] == method) & (curves['key'] == 'sbd')]
+        assert list(validated['step']) == list(range(spec.val_interval, trained['iterations'] + 1,
+                                                     spec.val_interval))
+        assert not curves[(curves['method'] == method) & (curves['key'] == 'loss')].empty
+    markdown = (out / 'table1.md').read_text()
+    assert "| Ours, this reproduction, challenge's fg masks |" in markdown
+    assert "| Mask R-CNN, this reproduction, challenge's fg masks |" in markdown
+    assert 'Profile `cpu-smoke`' in markdown
+    for name in ('figure5_cvppp.png', 'training_curves.png'):
+        assert (out / name).stat().st_size > 0
 
 
 def test_pretrained_stem_is_widened_with_zero_coordinate_weights(tmp_path):
