@@ -128,11 +128,12 @@ class Experiment:
             write_atomic(self.out / 'configs' / f'{run}.py', cfg.pretty_text)
 
     def write_provenance(self, fields: dict[str, Any], stage_names: list[str] | None = None,
-                         file_name: str = 'provenance.json') -> None:
+                         file_name: str = 'provenance.json',
+                         kept: dict[str, dict] | None = None) -> None:
         """``fields`` with the profile and every run's config file, beside the command, commit,
-        machine and stage timings that ``Stages`` records."""
+        machine and stage timings that ``Stages`` records (``kept``: those of kept runs)."""
         self.save_configs()
         self.stages.write_provenance(self.out / file_name, {
             'profile': self.profile_name,
             'configs': {run: str(cfg.filename) for run, cfg in self.configs.items()},
-            **fields}, stage_names)
+            **fields}, stage_names, kept)

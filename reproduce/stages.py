@@ -7,10 +7,15 @@ identity, profile, seeds: what the caller passes as ``inputs``); a stage whose i
 the run with a message naming what changed, instead of reusing results of other inputs. Unfinished
 stages start again (training stages resume from their own checkpoints). A work dir is locked while
 a run uses it. Every file written for the results goes through ``write_atomic``.
+
+Work dirs hold checkpoints and are not committed; what a finished run's tables need is kept in the
+results folder by ``KeptRuns``, so that a fresh clone (another session, another machine) adds runs
+to the committed ones instead of training them all again.
 """
 from __future__ import annotations
 
 import fcntl
+import gzip
 import hashlib
 import json
 import os
@@ -214,8 +219,55 @@ class Stages:
                 for name in (names if names is not None else records)}
 
     def write_provenance(self, path: Path, fields: dict[str, Any],
-                         stage_names: list[str] | None = None) -> None:
-        """Write ``fields`` plus the commit, the machine and the stage timings to ``path`` (JSON)."""
+                         stage_names: list[str] | None = None,
+                         kept: Mapping[str, dict] | None = None) -> None:
+        """Write ``fields`` plus the commit, the machine and the stage timings to ``path`` (JSON);
+        ``kept``: the timings of stages that ran before, recorded with their kept runs."""
+        stages = {**self.timings([name for name in stage_names or () if self.record(name)]
+                                 if stage_names is not None else None), **(kept or {})}
         record = {'command': command_line(), **fields, 'commit': git_commit(), 'machine': machine(),
-                  'stages': self.timings(stage_names)}
+                  'stages': stages}
         write_atomic(path, json.dumps(record, indent=2, default=str) + '\n')
+
+
+class KeptRuns:
+    """Finished runs kept in a results folder (``<folder>/<key>.json.gz``), with their identity.
+
+    Gzipped: a detector's run holds up to 100 encoded masks per test image.
+
+    A run's identity is what its result depends on (the trained model's config, data, spec and
+    seed; the test data). ``get`` returns a kept run only if its identity equals the one asked
+    for; a kept run of another identity stops the run, as a finished stage with other inputs does,
+    instead of being overwritten.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+
+    def get(self, key: str, identity: Mapping[str, Any]) -> dict | None:
+        path = self.folder / f'{key}.json.gz'
+        if not path.exists():
+            return None
+        kept = json.loads(gzip.decompress(path.read_bytes()))
+        identity = canonical(identity)
+        changed = sorted(name for name in set(kept['identity']) | set(identity)
+                         if kept['identity'].get(name) != identity.get(name))
+        if changed:
+            raise StageInputsChanged(f'{path} keeps a run of other inputs: {changed} changed. Give '
+                                     'this run another --results folder, or delete the file to '
+                                     'redo the run.')
+        log(f'{key}: kept in {path}, reused')
+        return kept['run']
+
+    def files(self, key: str) -> Path:
+        """The folder of the files kept with run ``key``."""
+        return self.folder / key
+
+    def put(self, key: str, identity: Mapping[str, Any], run: dict,
+            files: list[Path] | tuple = ()) -> None:
+        """Keep ``run`` (JSON data) and copies of ``files`` (in ``files(key)``); the record is
+        written last, so a run is kept only once its files are."""
+        for path in files:
+            write_atomic(self.files(key) / Path(path).name, Path(path).read_bytes())
+        record = json.dumps({'identity': canonical(identity), 'run': run}, default=str)
+        write_atomic(self.folder / f'{key}.json.gz', gzip.compress(record.encode(), mtime=0))

@@ -2,9 +2,13 @@
 
 Stages (each skipped when finished with the same inputs; training resumes from its checkpoints):
 ``generate``, then per training seed and method ``train_<method>_seed<S>`` and
-``evaluate_<method>_seed<S>_test``; the tables are then rewritten from the stage records and the
-kept predictions on every run. Budgets are iteration counts, so the same command gives the same
-numbers on any machine (timing columns aside).
+``evaluate_<method>_seed<S>_test``; the tables are then rewritten from the finished runs on every
+run. Budgets are iteration counts, so the same command gives the same numbers on any machine
+(timing columns aside).
+
+Every finished evaluation is kept, with its training record, curves and predictions, in
+``results/sticks[-<profile>]/runs/`` (``KeptRuns``): a fresh clone reuses the committed runs and
+trains only the seeds and methods that are missing, so a seed study grows across sessions.
 
 Writes ``results/sticks/`` (the default profile and seed 0; other profiles and seed sets get their
 own folder): summary.csv (per method: mean and std over seeds, 95 % bootstrap intervals over test
@@ -14,6 +18,7 @@ per_image.csv, curves.csv, examples/, provenance.json, summary.md and the figure
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import shutil
 from dataclasses import asdict
@@ -30,12 +35,15 @@ from discseg.fileio import write_atomic
 from discseg.synthetic.sticks import write_dataset
 
 from .evaluate import PER_IMAGE_FILE, evaluate, read_predictions
-from .experiment import MIN_IMPROVEMENT, Experiment, Method, training_curves
+from .experiment import MIN_IMPROVEMENT, Experiment, Method, default_results, training_curves
 from .profiles import BASELINES, CONFIGS, STICKS_PROFILES, SticksProfile, TrainSpec
-from .runner import select_device, train
-from .stages import data_identity, digest, log, warn_if_busy
+from .runner import DATALOADERS, select_device, train
+from .stages import KeptRuns, data_identity, digest, log, warn_if_busy
 
 SELECTION_METRIC = 'sbd'
+# What the tables say of a run's training (the rest of its record names checkpoints in a work dir).
+TRAINING_FIELDS = ('iterations', 'max_iters', 'train_seconds', 'stopped_by', 'best_iteration',
+                   'best_score')
 BOOTSTRAP_RESAMPLES = 1000
 BOOTSTRAP_SEED = 0
 INTERVAL_METRICS = ('sbd', 'abs_dic', 'mask_ap', 'mask_ap50')
@@ -84,6 +92,8 @@ class SticksExperiment(Experiment):
         suffix = '' if self.seeds == (0,) else '-seeds-' + '-'.join(map(str, self.seeds))
         super().__init__('sticks', args.profile, args.work_dir / args.profile, args.results,
                          suffix=suffix)
+        # One home for the profile's finished runs, whichever seeds a results folder shows.
+        self.runs = KeptRuns((args.results or default_results('sticks', args.profile)) / 'runs')
 
     def spec(self, method: str) -> TrainSpec:
         return self.profile.methods[method]
@@ -106,6 +116,16 @@ class SticksExperiment(Experiment):
                         {'data_root': str(root)},
                         inputs={'root': root, 'config': config, 'sizes': sizes, 'seed': seed})
 
+    def model_identity(self, method: str, seed: int) -> dict:
+        """What a trained model is a function of, wherever its files lie: its config (paths
+        aside), the generated data (its generator config and seed), its training spec and seed."""
+        cfg = copy.deepcopy(self.method_config(method, seed))
+        cfg.work_dir = None
+        for loader in DATALOADERS:
+            cfg[loader].dataset.data_root = None
+        return {'config': digest(cfg.to_dict()), 'data': generated_data(self.data_root),
+                'spec': self.spec(method), 'seed': seed}
+
     def train(self, method: str, seed: int) -> dict:
         cfg = self.method_config(method, seed)
         return self.stages.run(
@@ -114,19 +134,38 @@ class SticksExperiment(Experiment):
                     'spec': self.spec(method), 'seed': seed})['output']
 
     def evaluate(self, method: str, seed: int, test_set: str, test_root: Path) -> dict:
-        """Predict ``test_root``'s test split with the best checkpoint; keep every prediction."""
+        """The run of ``method`` and ``seed`` on ``test_root``'s test split: kept, or trained (if
+        needed) and evaluated with the best checkpoint, then kept. A run holds ``evaluation``
+        (metrics, timings, per-image scores, every prediction), ``training`` (iterations, time,
+        how it stopped), ``curves`` (on the main test set) and its stages' timings."""
+        key = f'{method}_seed{seed}_{test_set}'
+        identity = {'model': self.model_identity(method, seed),
+                    'test_data': generated_data(test_root)}
+        kept = self.runs.get(key, identity)
+        if kept is not None:
+            return kept
         trained = self.train(method, seed)
         out = self.method_dir(method, seed) / 'eval' / test_set
         keep = self.profile.figure_images if test_set == 'test' else 0
-        return self.stages.run(
-            f'evaluate_{method}_seed{seed}_{test_set}',
-            lambda: evaluate_stage(self.method_config(method, seed, test_root), trained['best_checkpoint'],
-                                   out, keep),
+        evaluation = self.stages.run(
+            f'evaluate_{key}',
+            lambda: evaluate_stage(self.method_config(method, seed, test_root),
+                                   trained['best_checkpoint'], out, keep),
             inputs={'checkpoint': trained['best_checkpoint'], 'iteration': trained['iterations'],
                     'test_data': data_identity(test_root)})['output']
+        run = {
+            'evaluation': {**evaluation,
+                           'predictions': json.loads(Path(evaluation['predictions']).read_text())},
+            'training': {name: trained[name] for name in TRAINING_FIELDS},
+            'curves': (training_curves(self.method_dir(method, seed), method, seed)
+                       .to_dict('records') if test_set == 'test' else None),
+            'stages': self.stages.timings([f'train_{method}_seed{seed}', f'evaluate_{key}']),
+        }
+        self.runs.put(key, identity, run, files=sorted((out / 'examples').glob('*.png')))
+        return run
 
     def test_set(self, test_set: str, test_root: Path) -> dict[tuple[str, int], dict]:
-        """Every method and seed evaluated on ``test_root``: their stage outputs."""
+        """Every method and seed evaluated on ``test_root``: their runs."""
         return {(method, seed): self.evaluate(method, seed, test_set, test_root)
                 for seed in self.seeds for method in self.methods}
 
@@ -142,26 +181,27 @@ def evaluate_stage(cfg, checkpoint: str, out: Path, keep: int) -> dict:
     return {**result, 'predictions': str(out / 'predictions.json')}
 
 
+def generated_data(root: Path) -> dict:
+    """A generated dataset by what made it (generator config, seed, sizes), not where it lies."""
+    return json.loads((Path(root) / 'meta.json').read_text())
+
+
 # --- tables -----------------------------------------------------------------------------------
-def read_stage_predictions(path: str) -> dict[str, EncodedInstances]:
-    return {name: EncodedInstances.from_json(data)
-            for name, data in json.loads(Path(path).read_text()).items()}
-
-
 def score_test_set(evaluated: dict[tuple[str, int], dict], test_root: Path,
                    ground_truth: dict[str, EncodedInstances] | None = None) -> dict:
     """Per method: per-seed metrics (with occluded / separated recall), and the paired bootstrap
     over test images of every interval metric, for each method and each baseline minus ours."""
-    per_image = pd.concat([pd.DataFrame(out['per_image']).assign(method=method, seed=seed)
-                           for (method, seed), out in evaluated.items()])
+    per_image = pd.concat([pd.DataFrame(run['evaluation']['per_image']).assign(method=method,
+                                                                                seed=seed)
+                           for (method, seed), run in evaluated.items()])
     names = sorted(per_image.file_name.unique())
     indices = bootstrap_indices(len(names), BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED)
     annotations = test_root / 'annotations'
     seeds, samples = [], {}
     gt = ground_truth_of(test_root, names)
-    for (method, seed), out in evaluated.items():
-        predictions = read_stage_predictions(out['predictions'])
-        ordered = [predictions[name] for name in names]
+    for (method, seed), run in evaluated.items():
+        out = run['evaluation']
+        ordered = [EncodedInstances.from_json(out['predictions'][name]) for name in names]
         matches = image_matches(ordered, gt)
         recall = occluded_separated_recall(ordered, names, annotations / 'test.json',
                                            annotations / 'test_occluded.json',
@@ -230,7 +270,7 @@ def copy_examples(experiment: SticksExperiment) -> None:
         for path in sorted((experiment.data_root / folder / 'test').glob('*.png'))[:count]:
             shutil.copyfile(path, out / kind / path.name)
     for method in experiment.methods:
-        source = experiment.method_dir(method, experiment.seeds[0]) / 'eval' / 'test' / 'examples'
+        source = experiment.runs.files(f'{method}_seed{experiment.seeds[0]}_test')
         (out / method).mkdir(parents=True, exist_ok=True)
         for path in sorted(source.glob('*.png')):
             shutil.copyfile(path, out / method / path.name)
@@ -243,7 +283,7 @@ def summarise(experiment: SticksExperiment, evaluated: dict) -> None:
     summary, differences = aggregate(scored, experiment.methods)
     seeds = scored['seeds']
     for column in ('iterations', 'train_seconds', 'best_iteration', 'stopped_by'):
-        seeds[column] = [experiment.stages.record(f'train_{m}_seed{s}')['output'][column]
+        seeds[column] = [evaluated[(m, s)]['training'][column]
                          for m, s in zip(seeds.method, seeds.seed)]
     seeds['images_seen'] = [it * experiment.spec(m).batch_size
                             for m, it in zip(seeds.method, seeds.iterations)]
@@ -256,8 +296,7 @@ def summarise(experiment: SticksExperiment, evaluated: dict) -> None:
     write_atomic(out / 'seeds.csv', seeds.to_csv(index=False, float_format='%.4f'))
     write_atomic(out / 'differences.csv', differences.to_csv(index=False, float_format='%.4f'))
     write_atomic(out / 'per_image.csv', per_image.to_csv(index=False, float_format='%.4f'))
-    curves = pd.concat([training_curves(experiment.method_dir(m, s), m, s)
-                        for s in experiment.seeds for m in experiment.methods])
+    curves = pd.concat([pd.DataFrame(run['curves']) for run in evaluated.values()])
     write_atomic(out / 'curves.csv', curves.to_csv(index=False))
     copy_examples(experiment)
     experiment.write_provenance({
@@ -272,9 +311,9 @@ def summarise(experiment: SticksExperiment, evaluated: dict) -> None:
                   f'(gain of at least {MIN_IMPROVEMENT})',
         'intervals': f'95 % percentile bootstrap over test images, {BOOTSTRAP_RESAMPLES} '
                      'resamples, the same for every method and seed (paired)',
-    }, ['generate', *(f'{kind}_{m}_seed{s}{suffix}' for s in experiment.seeds
-                      for m in experiment.methods
-                      for kind, suffix in (('train', ''), ('evaluate', '_test')))])
+        'kept_runs': str(experiment.runs.folder),
+    }, ['generate'], kept={name: timing for run in evaluated.values()
+                           for name, timing in run['stages'].items()})
 
 
 def run(args: argparse.Namespace) -> SticksExperiment:

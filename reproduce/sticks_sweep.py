@@ -95,7 +95,7 @@ def level_name(axis: str, level) -> str:
 
 def sweep_axis(experiment: sticks.SticksExperiment, axis: str, levels: tuple) -> None:
     profile, args = experiment.profile, experiment.args
-    rows, differences, stage_names = [], [], []
+    rows, differences, stage_names, kept = [], [], [], {}
     for level in levels:
         name = level_name(axis, level)
         root = args.data_dir / f'{args.profile}-sweep' / name
@@ -103,8 +103,9 @@ def sweep_axis(experiment: sticks.SticksExperiment, axis: str, levels: tuple) ->
                             {'test': profile.sweep_test_size},
                             profile.data_seed + SWEEP_SEED_OFFSET)
         evaluated = experiment.test_set(name, root)
-        stage_names += [f'generate_{name}', *(f'evaluate_{m}_seed{s}_{name}'
-                                              for m, s in evaluated)]
+        stage_names.append(f'generate_{name}')
+        kept.update({stage: timing for run in evaluated.values()
+                     for stage, timing in run['stages'].items()})
         summary, delta = sticks.aggregate(sticks.score_test_set(evaluated, root),
                                           experiment.methods)
         occlusion = pd.read_csv(root / 'occlusion' / 'test.csv')
@@ -132,7 +133,8 @@ def sweep_axis(experiment: sticks.SticksExperiment, axis: str, levels: tuple) ->
         'methods': list(experiment.methods),
         'intervals': f'95 % percentile bootstrap over each level\'s test images, '
                      f'{sticks.BOOTSTRAP_RESAMPLES} resamples, paired across methods and seeds',
-    }, stage_names, file_name=f'sweep_{axis}_provenance.json')
+        'kept_runs': str(experiment.runs.folder),
+    }, stage_names, file_name=f'sweep_{axis}_provenance.json', kept=kept)
 
 
 def run(args: argparse.Namespace) -> None:

@@ -5,7 +5,7 @@ import multiprocessing
 import pytest
 
 from discseg.fileio import write_atomic
-from reproduce.stages import StageInputsChanged, Stages, WorkDirInUse, data_identity
+from reproduce.stages import KeptRuns, StageInputsChanged, Stages, WorkDirInUse, data_identity
 
 
 def test_finished_stage_is_skipped_and_recorded(tmp_path):
@@ -81,3 +81,19 @@ def test_data_identity_of_user_data_changes_with_its_files(tmp_path):
     assert data_identity(tmp_path) != first
     with pytest.raises(FileNotFoundError, match='no files'):
         data_identity(tmp_path / 'missing')
+
+
+def test_a_kept_run_comes_back_with_its_files_only_for_its_own_identity(tmp_path):
+    example = tmp_path / 'example.png'
+    example.write_bytes(b'\x89PNG fake')
+    runs = KeptRuns(tmp_path / 'results' / 'runs')
+    identity = {'model': {'seed': 0, 'spec': (8, 3800)}, 'test_data': 'a'}
+    assert runs.get('ours_seed0_test', identity) is None
+    runs.put('ours_seed0_test', identity, {'sbd': 0.86}, files=[example])
+    # Another session: a new KeptRuns over the committed folder, identity rebuilt (tuples as lists).
+    again = KeptRuns(tmp_path / 'results' / 'runs')
+    assert again.get('ours_seed0_test', {'test_data': 'a', 'model': {'spec': [8, 3800], 'seed': 0}}) \
+        == {'sbd': 0.86}
+    assert (again.files('ours_seed0_test') / 'example.png').read_bytes() == b'\x89PNG fake'
+    with pytest.raises(StageInputsChanged, match=r"other inputs: \['test_data'\]"):
+        again.get('ours_seed0_test', {**identity, 'test_data': 'b'})

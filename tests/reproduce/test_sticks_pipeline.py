@@ -1,7 +1,9 @@
 """The sticks experiment's smoke profile end to end: every method trained per seed, scored with
 intervals and drawn; the same numbers from a second fresh run; the occlusion sweep on the same
 models; bad axes and levels refused."""
+import gzip
 import json
+import shutil
 
 import pandas as pd
 import pytest
@@ -64,7 +66,10 @@ def test_rerun_skips_finished_stages(smoke_run, capsys):
     before = {path: path.read_text() for path in stage_files}
     main(args)
     assert {path: path.read_text() for path in stage_files} == before
-    assert capsys.readouterr().err.count('skipped') >= len(stage_files)
+    err = capsys.readouterr().err
+    assert ': started' not in err
+    assert err.count('skipped') == 1  # the data; every run is kept with the results
+    assert err.count('reused') == 2 * len(SEEDS)
 
 
 def test_a_fresh_run_of_one_seed_gives_the_same_numbers(smoke_run, tmp_path):
@@ -78,6 +83,41 @@ def test_a_fresh_run_of_one_seed_gives_the_same_numbers(smoke_run, tmp_path):
     per_image = pd.read_csv(root / 'results' / 'per_image.csv')
     pd.testing.assert_frame_equal(pd.read_csv(tmp_path / 'results' / 'per_image.csv'),
                                   per_image[per_image.seed == 0].reset_index(drop=True))
+
+
+def in_a_new_session(smoke_run, tmp_path):
+    """The smoke run's arguments with its work dir gone and its results folder (the committed
+    one, with its kept runs) copied."""
+    root, args = smoke_run
+    shutil.copytree(root / 'results', tmp_path / 'results')
+    fresh = [*args]
+    fresh[fresh.index('--work-dir') + 1] = str(tmp_path / 'work')
+    fresh[fresh.index('--results') + 1] = str(tmp_path / 'results')
+    return fresh
+
+
+def test_a_new_session_reuses_the_kept_runs_and_trains_nothing(smoke_run, tmp_path):
+    root, _ = smoke_run
+    main(in_a_new_session(smoke_run, tmp_path))
+    assert not list((tmp_path / 'work' / 'smoke' / 'stages').glob('train_*.json'))
+    assert not list((tmp_path / 'work' / 'smoke' / 'stages').glob('evaluate_*.json'))
+    for name in ('seeds.csv', 'per_image.csv', 'summary.csv', 'differences.csv', 'curves.csv'):
+        pd.testing.assert_frame_equal(pd.read_csv(tmp_path / 'results' / name),
+                                      pd.read_csv(root / 'results' / name), obj=name)
+    provenance = json.loads((tmp_path / 'results' / 'provenance.json').read_text())
+    assert {'train_ours_seed1', 'evaluate_maskrcnn_seed0_test'} <= set(provenance['stages'])
+
+
+def test_a_kept_run_of_other_inputs_is_refused(smoke_run, tmp_path):
+    fresh = in_a_new_session(smoke_run, tmp_path)
+    kept = tmp_path / 'results' / 'runs' / 'ours_seed1_test.json.gz'
+    record = json.loads(gzip.decompress(kept.read_bytes()))
+    record['identity']['model']['spec']['max_iters'] += 1
+    kept.write_bytes(gzip.compress(json.dumps(record).encode()))
+    from reproduce.stages import StageInputsChanged
+    with pytest.raises(StageInputsChanged, match="ours_seed1_test.json.gz keeps a run of other "
+                                                 "inputs: \\['model'\\]"):
+        main(fresh)
 
 
 def test_a_changed_data_dir_with_the_same_work_dir_is_refused(smoke_run, tmp_path):
