@@ -53,12 +53,25 @@ def machine() -> dict[str, Any]:
     return {
         'host': platform.node(),
         'cpu': platform.processor() or platform.machine(),
+        'cpu_model': _cpu_model(),
+        # The instruction set torch's CPU kernels dispatch on: floating-point results (and so
+        # training trajectories) are the same across machines only where this is.
+        'cpu_capability': torch.backends.cpu.get_cpu_capability(),
         'cpu_count': os.cpu_count(),
         'torch_threads': torch.get_num_threads(),
         'gpu': torch.cuda.get_device_name() if torch.cuda.is_available() else None,
         'python': platform.python_version(),
         'torch': torch.__version__,
     }
+
+
+def _cpu_model() -> str | None:
+    try:
+        lines = Path('/proc/cpuinfo').read_text().splitlines()
+    except OSError:
+        return None
+    return next((line.split(':', 1)[1].strip() for line in lines if line.startswith('model name')),
+                None)
 
 
 def command_line() -> str:
