@@ -1,6 +1,7 @@
 """The sticks experiment's smoke profile end to end: every method trained per seed, scored with
 intervals and drawn; the same numbers from a second fresh run; the occlusion sweep on the same
 models; bad axes and levels refused."""
+import dataclasses
 import gzip
 import json
 import shutil
@@ -174,7 +175,10 @@ def test_sweep_changes_only_its_axis_and_measures_it(smoke_run):
         assert provenance['axis'] == axis and provenance['training_seeds'] == [0, 1]
 
 
-def test_a_method_without_a_budget_in_the_profile_is_refused(tmp_path):
+def test_a_method_without_a_budget_in_the_profile_is_refused(tmp_path, monkeypatch):
+    profile = STICKS_PROFILES['default']
+    monkeypatch.setitem(STICKS_PROFILES, 'default', dataclasses.replace(
+        profile, methods={m: profile.methods[m] for m in ('ours', 'maskrcnn')}))
     with pytest.raises(SystemExit, match="no budget for \\['mask2former'\\]"):
         main(['sticks', '--profile', 'default', '--methods', 'ours', 'mask2former', '--device',
               'cpu', '--data-dir', str(tmp_path / 'data'), '--work-dir', str(tmp_path / 'work')])
