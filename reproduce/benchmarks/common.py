@@ -16,6 +16,8 @@ from typing import Callable, Mapping
 
 import torch
 
+from ..stages import git_commit
+
 
 def machine_info() -> dict:
     """What the ratios were measured on: CPU, thread count, library versions, commit."""
@@ -63,7 +65,7 @@ def interleaved_medians(methods: Mapping[str, Callable[[], object]], repeats: in
 
 def save_report(path: Path, report: dict) -> None:
     """Write ``report`` (plus the machine info) as JSON atomically, and print it."""
-    report = {'machine': machine_info(), **report}
+    report = {'machine': machine_info(), 'commit': git_commit(), **report}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + '.tmp')
     tmp.write_text(json.dumps(report, indent=2) + '\n')
