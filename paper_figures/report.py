@@ -20,7 +20,7 @@ import pandas as pd
 
 from discseg.fileio import write_atomic
 from paper_figures import paper_values as paper
-from paper_figures.cityscapes_figures import draw_figure1, draw_figure6
+from paper_figures.cityscapes import draw_figure1, draw_figure6
 from paper_figures.figure2 import draw_figure2
 from paper_figures.figure3_convergence import FIGURE as FIGURE3, draw_figure3
 from paper_figures.sticks import (draw_sticks_figures, draw_sweep_figures, summary_table,

@@ -30,6 +30,15 @@ def draw_examples(results: Path) -> Path:
     return draw_example_grid(results / 'examples', columns, results / 'figure4_sticks.png')
 
 
+def draw_sweep_examples(results: Path, axis_name: str) -> Path:
+    """The first test images of every level of one axis (a row each, in level order): input,
+    ground truth and each method's prediction, as the sweep kept them."""
+    examples = results / f'sweep_{axis_name}_examples'
+    columns = {kind: title for kind, title in TITLES.items() if (examples / kind).is_dir()}
+    return draw_example_grid(examples, columns, results / f'sweep_{axis_name}_examples.png',
+                             cell=1.8, label_rows=True)
+
+
 def draw_curves(results: Path) -> Path:
     """Training loss and validation scores against iterations, every method and seed."""
     return draw_training_curves(pd.read_csv(results / 'curves.csv'), CURVE_KEYS, TITLES,
@@ -153,8 +162,11 @@ def draw_sweep_figures(results: Path, axis_name: str) -> dict:
     """One occlusion axis's table and figure; returns their paths."""
     results = Path(results)
     write_atomic(results / f'sweep_{axis_name}.md', sweep_table(results, axis_name))
-    return {'sweep': str(draw_sweep(results, axis_name)),
-            'sweep_table': str(results / f'sweep_{axis_name}.md')}
+    drawn = {'sweep': str(draw_sweep(results, axis_name)),
+             'sweep_table': str(results / f'sweep_{axis_name}.md')}
+    if (results / f'sweep_{axis_name}_examples').is_dir():
+        drawn['examples'] = str(draw_sweep_examples(results, axis_name))
+    return drawn
 
 
 def swept_axes(results: Path) -> list[str]:
