@@ -31,6 +31,8 @@ CITYSCAPES_COMMAND = 'bash reproduce/run.sh cityscapes --data-root DIR'
 TABLE4_COMMAND = 'python -m reproduce.benchmarks.table4'
 FIGURE3_COMMAND = 'python -m reproduce.figure3'
 STICKS_COMMANDS = {'sticks': ('bash reproduce/run.sh', 'bash reproduce/run.sh sticks-sweep'),
+                   'sticks-seeds-0-1-2': ('python -m reproduce sticks --seeds 0 1 2',
+                                          'python -m reproduce sticks-sweep --seeds 0 1 2'),
                    'sticks-long': ('python -m reproduce sticks --profile long',
                                    'python -m reproduce sticks-sweep --profile long')}
 NOT_IN_PAPER = '—'
@@ -362,7 +364,11 @@ def sticks_section(results: Path, out_dir: Path) -> Section:
                          f'{provenance_words(folder, f"sweep_{axis_name}_provenance.json")}')
             section.body += [f'Occlusion sweep over {axis_name.replace("_", " ")}, {sweep_how}:',
                              '', sweep_table(folder, axis_name), '',
-                             f'![sweep {axis_name}]({link(Path(drawn["sweep"]), out_dir)})', '']
+                             f'![sweep {axis_name}]({link(Path(drawn["sweep"]), out_dir)})']
+            if 'examples' in drawn:
+                section.body.append(f'[examples of every level]'
+                                    f'({link(Path(drawn["examples"]), out_dir)})')
+            section.body.append('')
             section.cells.append(Cell('Sticks', name, f'sweep {axis_name}', NOT_IN_PAPER,
                                       f'sweep_{axis_name}.csv', Status.MEASURED, sweep_how))
         if not axes:
