@@ -211,3 +211,19 @@ def test_the_paper_values_in_the_report_are_the_modules(tmp_path, number):
                         else float(row[index]) == expected), (name, header[index])
                 checked += 1
     assert checked >= len(table.rows) * len(table.columns)
+
+
+@pytest.mark.parametrize('folders, expected, status', [
+    (('cvppp-demo-smoke', 'cvppp-demo-cpu'), 'cvppp-demo-cpu', Status.DEMO),
+    (('cvppp-demo-cpu', 'cvppp-cpu'), 'cvppp-cpu', Status.MEASURED),
+    (('cvppp-cpu', 'cvppp'), 'cvppp', Status.MEASURED)])
+def test_table1_prefers_real_data_then_the_larger_profile(tmp_path, folders, expected, status):
+    results = tmp_path / 'results'
+    for folder in folders:
+        write_cvppp(results / folder, synthetic='demo' in folder)
+        pd.DataFrame({'method': ['ours'], 'mask': ['given_fg'], 'sbd': [0.5 + 0.01 * len(folder)],
+                      'abs_dic': [1.0]}).to_csv(results / folder / 'summary.csv', index=False)
+    _, cells = report(results)
+    cell = next(c for c in ours(cells, 'Table 1') if c.row == "Ours (challenge's fg masks)"
+                and c.column == 'SBD')
+    assert cell.status is status and cell.ours == f'{100 * (0.5 + 0.01 * len(expected)):.1f}'
