@@ -23,18 +23,20 @@ so ``--launcher pytorch`` under ``torchrun`` spreads them over several GPUs.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+import copy
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pandas as pd
-import torch
 from mmengine.config import Config
+from mmengine.hooks import Hook
 
 from discseg.datasets.cityscapes import CityscapesInstanceDataset
 from discseg.datasets.label_maps import read_label_png
+from discseg.engine import KeepOutputsHook
 
 from .benchmarks.table4 import measure_networks, size_name
 from .profiles import CITYSCAPES_OURS, CITYSCAPES_PROFILES as PROFILES
@@ -109,13 +111,17 @@ def ours_config(experiment: Experiment, name: str, config: Path, profile: Citysc
 
 
 def evaluate_checkpoint(cfg: Config, checkpoint: str | Path, output_dir: Path,
-                        **metric_options) -> dict:
-    """Run ``cfg``'s test loop from ``checkpoint``, exporting and scoring into ``output_dir``."""
+                        hooks: Sequence[Hook] = (), **metric_options) -> dict:
+    """Run ``cfg``'s test loop from ``checkpoint``, exporting and scoring into ``output_dir``;
+    ``hooks`` are registered on the runner first."""
 
     cfg.load_from, cfg.resume = str(checkpoint), False
     cfg.test_evaluator = dict(type=cfg.test_evaluator.type, output_dir=str(output_dir),
                               **metric_options)
-    metrics = build_runner(cfg).test()
+    runner = build_runner(cfg)
+    for hook in hooks:
+        runner.register_hook(hook)
+    metrics = runner.test()
     return {key.split('/', 1)[-1]: value for key, value in metrics.items()}
 
 
@@ -179,32 +185,32 @@ def _crop_around(mask: np.ndarray) -> tuple[slice, slice]:
 
 
 def figure_data(cfg: Config, checkpoint: str, out: Path, rows: int, candidates: int = 50) -> dict:
-    """Predict a few val images; write Figure 6's rows (examples/) and Figure 1's crop (npz).
+    """Predict a few val images through the test loop; write Figure 6's rows (examples/) and
+    Figure 1's crop (npz).
 
     Figure 1 takes the image with the most cars, cropped to them (the paper shows parked cars).
     """
-    from mmengine.dataset import pseudo_collate
+    from mmseg.registry import DATASETS
 
     from discseg.datasets.cityscapes import THING_CLASSES, THING_LABEL_IDS
 
     car = THING_LABEL_IDS[THING_CLASSES.index('car')]
     margins = cfg.model.decode_head.loss_embedding  # the figure draws the trained loss's margins
-    cfg.model.test_cfg.keep_embeddings = True
-    runner = build_runner(cfg)
-    runner.load_checkpoint(checkpoint, map_location='cpu')
-    model = runner.model.eval()
-    dataset = runner.test_dataloader.dataset
+    dataset = DATASETS.build(copy.deepcopy(cfg.test_dataloader.dataset))
     gt_files = [Path(dataset.get_data_info(i)['seg_map_path'])
                 for i in range(min(candidates, len(dataset)))]
     chosen = _select_rows(gt_files, rows)
+    cfg.model.test_cfg.keep_embeddings = True
+    cfg.test_dataloader.dataset.indices = chosen
+    predicted = KeepOutputsHook()
+    evaluate_checkpoint(cfg, checkpoint, Path(cfg.work_dir) / 'figure_data', hooks=[predicted],
+                        format_only=True)
     most_cars = -1
-    for index in chosen:
-        with torch.no_grad():
-            sample = model.test_step(pseudo_collate([dataset[index]]))[0]
+    for sample in predicted.outputs:
         name = Path(sample.img_path).name.replace('_leftImg8bit.png', '.png')
         image = cv2.imread(sample.img_path)
-        gt = sample.gt_instance_map.data[0].numpy().astype(np.uint16)
-        pred = sample.pred_instance_map.data[0].numpy().astype(np.uint16)
+        gt = sample.gt_instance_map.data[0].cpu().numpy().astype(np.uint16)
+        pred = sample.pred_instance_map.data[0].cpu().numpy().astype(np.uint16)
         half = (image.shape[1] // 2, image.shape[0] // 2)  # Figure 6 is drawn at half size
         for kind, picture, interpolation in (('input', image, cv2.INTER_AREA),
                                              ('ground_truth', gt, cv2.INTER_NEAREST),
@@ -218,7 +224,7 @@ def figure_data(cfg: Config, checkpoint: str, out: Path, rows: int, candidates: 
             crop = _crop_around(cars > 0)
             np.savez_compressed(
                 out / 'figure1.npz', image=image[crop][..., ::-1], gt_instances=cars[crop],
-                embeddings=sample.pred_embeddings.data[(slice(None), *crop)].half().numpy(),
+                embeddings=sample.pred_embeddings.data[(slice(None), *crop)].half().cpu().numpy(),
                 pred_instances=pred[crop], source=sample.img_path,
                 delta_v=margins.delta_v, delta_d=margins.delta_d)
     return {'rows': [str(gt_files[i]) for i in chosen]}
