@@ -47,7 +47,8 @@ def draw_curves(results: Path) -> Path:
 
 def draw_sweep(results: Path, axis_name: str) -> Path:
     """SBD, mask AP and mask AP50 of every method across the levels of one axis: the mean over
-    seeds with its 95 % interval over test images as a band, the measured box IoU under each level."""
+    seeds with its 95 % interval over test images as a band and, with several seeds, their
+    standard deviation as error bars; the measured box IoU under each level."""
     sweep = pd.read_csv(results / f'sweep_{axis_name}.csv', dtype={'level': str})
     levels = list(dict.fromkeys(sweep.level))
     figure, axes = plt.subplots(1, 3, figsize=(13.5, 3.9))
@@ -55,7 +56,10 @@ def draw_sweep(results: Path, axis_name: str) -> Path:
                                    ('SBD', 'mask AP', 'mask AP50')):
         for method, group in sweep.groupby('method', sort=False):
             x = [levels.index(level) for level in group.level]
-            axis.plot(x, group[metric], marker='o', label=TITLES[method])
+            line, = axis.plot(x, group[metric], marker='o', label=TITLES[method])
+            if f'{metric}_std' in group and group[f'{metric}_std'].notna().any():
+                axis.errorbar(x, group[metric], yerr=group[f'{metric}_std'], fmt='none',
+                              capsize=3, color=line.get_color())
             if f'{metric}_ci_low' in group:
                 axis.fill_between(x, group[f'{metric}_ci_low'], group[f'{metric}_ci_high'],
                                   alpha=0.2)
@@ -69,6 +73,7 @@ def draw_sweep(results: Path, axis_name: str) -> Path:
         axis.set_ylim(0, 1)
         axis.legend(fontsize=8)
     figure.text(0.5, 0.005, 'bands: 95 % bootstrap interval over test images (mean over seeds); '
+                'error bars (with several seeds): ± std over training seeds; '
                 'IoU: mean pairwise box IoU of the level\'s test images', ha='center', fontsize=8,
                 color='gray')
     return save_figure(figure, results / f'sweep_{axis_name}.png')
