@@ -55,6 +55,10 @@ def draw_figure1(results: Path) -> Path:
     """2x2: crop, 2-D output as red/green inside the ground-truth cars, their pixels' scatter with
     each car's centre and margins, clustered instances."""
     data = np.load(results / 'figure1.npz')
+    if 'delta_v' not in data:
+        raise ValueError(f"{results / 'figure1.npz'} has no loss margins (delta_v, delta_d): it "
+                         'predates them; remove the figure_data stage record of its run and run '
+                         'the experiment again to re-make it')
     delta_v, delta_d = float(data['delta_v']), float(data['delta_d'])  # the trained loss's
     gt = data['gt_instances']
     mask = gt > 0

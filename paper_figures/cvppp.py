@@ -88,6 +88,10 @@ def draw_cvppp_results(results: Path) -> None:
     write_atomic(results / 'table1.csv', table.to_csv(index=False))
     write_atomic(results / 'table1.md', table1_markdown(
         table, provenance['synthetic_data'], provenance['profile'], provenance['notes']))
+    if 'figure5_masks' not in provenance:
+        raise ValueError(f"{results / 'provenance.json'} does not say which foreground Figure 5's "
+                         'examples used (figure5_masks): it predates that field; run the '
+                         'experiment again (finished stages are reused) to rewrite it')
     draw_figure5(results, provenance['figure5_masks'])
     if (results / 'curves.csv').exists():
         draw_training_curves(pd.read_csv(results / 'curves.csv'), CURVE_KEYS, METHOD_NAMES,

@@ -20,7 +20,7 @@ import pandas as pd
 
 from discseg.fileio import write_atomic
 from paper_figures import paper_values as paper
-from paper_figures.cityscapes import draw_figure1, draw_figure6
+from paper_figures.cityscapes import TABLE3_ROWS, draw_cityscapes_results
 from paper_figures.figure2 import draw_figure2
 from paper_figures.figure3_convergence import FIGURE as FIGURE3, draw_figure3
 from paper_figures.sticks import (draw_sticks_figures, draw_sweep_figures, summary_table,
@@ -222,11 +222,7 @@ def table3(results: Path) -> Section:
         ours = {(row.semantic_masks, row.clustering): [percent(row.AP), percent(row.AP50)]
                 for row in table.itertuples()}
     rows = []
-    settings = {('prediction', 'mean_shift'): 'resnet38 / mean-shift',
-                ('prediction', 'center_threshold'): 'resnet38 / center threshold',
-                ('ground_truth', 'mean_shift'): 'ground truth / mean-shift',
-                ('ground_truth', 'center_threshold'): 'ground truth / center threshold'}
-    for (masks, clustering), name in settings.items():
+    for (masks, clustering), name in TABLE3_ROWS.items():
         row_source = source if (masks, clustering) in ours else CITYSCAPES_WAITING
         rows.append((name, [printed(v) for v in paper.TABLE3.rows[name]],
                      ours.get((masks, clustering), [NOT_IN_PAPER] * 2), row_source))
@@ -299,9 +295,8 @@ def figures(results: Path, out_dir: Path) -> Section:
     section = Section('Figures 1-6')
     cityscapes = find_source(results, 'cityscapes', ('cityscapes-smoke',),
                              CITYSCAPES_DATA, CITYSCAPES_COMMAND)
-    if cityscapes.folder is not None and (cityscapes.folder / 'figure1.npz').exists():
-        draw_figure1(cityscapes.folder)
-        draw_figure6(cityscapes.folder)
+    if cityscapes.folder is not None:
+        draw_cityscapes_results(cityscapes.folder)
     figure3 = results / 'figure3'
     if (figure3 / 'convergence.npz').exists():
         draw_figure3(figure3)

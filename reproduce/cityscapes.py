@@ -16,8 +16,10 @@ Stages (each skipped once finished; training resumes from its own checkpoints):
     figure_data                inputs of Figures 1 and 6 (examples/, figure1.npz)
 
 Without ``--data-root`` only ``table4_speed`` runs. Writes ``results/cityscapes/`` (default
-profile) or ``results/cityscapes-<profile>/``: table2.md, table3.md, table4.md / .csv,
-figure1.png, figure6.png and provenance.json. Training and testing go through mmengine's Runner,
+profile) or ``results/cityscapes-<profile>/``: table2.csv, table3.csv and table4.csv (the
+measurements), figure1.npz and examples/ (the figures' inputs) and provenance.json; then
+``paper_figures.cityscapes`` draws table2-4.md beside the paper's numbers, figure1.png and
+figure6.png from them alone. Training and testing go through mmengine's Runner,
 so ``--launcher pytorch`` under ``torchrun`` spreads them over several GPUs.
 """
 from __future__ import annotations
@@ -32,6 +34,7 @@ import cv2
 import numpy as np
 import pandas as pd
 from mmengine.config import Config
+from mmengine.dist import all_gather_object, is_main_process
 from mmengine.hooks import Hook
 
 from discseg.datasets.cityscapes import CityscapesInstanceDataset
@@ -47,6 +50,7 @@ from .stages import Stages, data_identity, log, write_atomic
 
 TABLE3_SETTINGS = [(mask, clustering) for mask in ('prediction', 'ground_truth')
                    for clustering in ('mean_shift', 'center_threshold')]
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--data-root', type=Path, default=None,
@@ -196,7 +200,9 @@ def figure_data(cfg: Config, checkpoint: str, out: Path, rows: int, candidates: 
 
     car = THING_LABEL_IDS[THING_CLASSES.index('car')]
     margins = cfg.model.decode_head.loss_embedding  # the figure draws the trained loss's margins
-    dataset = DATASETS.build(copy.deepcopy(cfg.test_dataloader.dataset))
+    listing = copy.deepcopy(cfg.test_dataloader.dataset)
+    listing.pipeline = []  # only the file list is read here
+    dataset = DATASETS.build(listing)
     gt_files = [Path(dataset.get_data_info(i)['seg_map_path'])
                 for i in range(min(candidates, len(dataset)))]
     chosen = _select_rows(gt_files, rows)
@@ -205,12 +211,16 @@ def figure_data(cfg: Config, checkpoint: str, out: Path, rows: int, candidates: 
     predicted = KeepOutputsHook()
     evaluate_checkpoint(cfg, checkpoint, Path(cfg.work_dir) / 'figure_data', hooks=[predicted],
                         format_only=True)
+    # Several processes each predict their share of the images: one writes them all.
+    outputs = [sample for share in all_gather_object(predicted.outputs) for sample in share]
+    if not is_main_process():
+        return {'rows': [str(gt_files[i]) for i in chosen]}
     most_cars = -1
-    for sample in predicted.outputs:
+    for sample in outputs:
         name = Path(sample.img_path).name.replace('_leftImg8bit.png', '.png')
         image = cv2.imread(sample.img_path)
-        gt = sample.gt_instance_map.data[0].cpu().numpy().astype(np.uint16)
-        pred = sample.pred_instance_map.data[0].cpu().numpy().astype(np.uint16)
+        gt = sample.gt_instance_map.data[0].numpy().astype(np.uint16)
+        pred = sample.pred_instance_map.data[0].numpy().astype(np.uint16)
         half = (image.shape[1] // 2, image.shape[0] // 2)  # Figure 6 is drawn at half size
         for kind, picture, interpolation in (('input', image, cv2.INTER_AREA),
                                              ('ground_truth', gt, cv2.INTER_NEAREST),
@@ -224,7 +234,7 @@ def figure_data(cfg: Config, checkpoint: str, out: Path, rows: int, candidates: 
             crop = _crop_around(cars > 0)
             np.savez_compressed(
                 out / 'figure1.npz', image=image[crop][..., ::-1], gt_instances=cars[crop],
-                embeddings=sample.pred_embeddings.data[(slice(None), *crop)].half().cpu().numpy(),
+                embeddings=sample.pred_embeddings.data[(slice(None), *crop)].half().numpy(),
                 pred_instances=pred[crop], source=sample.img_path,
                 delta_v=margins.delta_v, delta_d=margins.delta_d)
     return {'rows': [str(gt_files[i]) for i in chosen]}
@@ -256,8 +266,7 @@ def write_results(stages: Stages, out: Path) -> None:
               for record in [output(f'val_{mask}_{clustering}')] if record]
     for name, rows in (('table2', table2), ('table3', table3), ('table4', table4)):
         if rows:
-            write_atomic(out / f'{name}.csv',
-                         pd.DataFrame(rows).to_csv(index=False, float_format='%.4f'))
+            write_atomic(out / f'{name}.csv', pd.DataFrame(rows).to_csv(index=False))
 
 
 # --------------------------------------------------------------------------- run

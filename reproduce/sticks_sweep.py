@@ -108,6 +108,9 @@ def keep_examples(experiment: sticks.SticksExperiment, axis: str, index: int, na
     the ground truth and each method's first-seed prediction, painted as it was scored."""
     out = experiment.out / f'sweep_{axis}_examples'
     seed = experiment.seeds[0]
+    # A detector's metric paints its masks above a threshold; ours' instances are all kept.
+    thresholds = {method: experiment.method_config(method, seed).test_evaluator.get(
+        'score_threshold', -np.inf) for method in experiment.methods}
     images = sorted((root / 'images' / 'test').glob('*.png'))[:SWEEP_EXAMPLES]
     for image in images:
         row = f'{index:02d}-{name}-{image.name}'  # rows sort in level order
@@ -118,9 +121,8 @@ def keep_examples(experiment: sticks.SticksExperiment, axis: str, index: int, na
         for method in experiment.methods:
             encoded = EncodedInstances.from_json(
                 evaluated[(method, seed)]['evaluation']['predictions'][image.name])
-            threshold = experiment.method_config(method, seed).test_evaluator.get(
-                'score_threshold', 0.5)
-            instance_map, _ = instance_map_from_masks(encoded.masks(), encoded.scores, threshold)
+            instance_map, _ = instance_map_from_masks(encoded.masks(), encoded.scores,
+                                                      thresholds[method])
             (out / method).mkdir(parents=True, exist_ok=True)
             if not cv2.imwrite(str(out / method / row), instance_map.astype(np.uint16)):
                 raise OSError(f'could not write {out / method / row}')

@@ -137,10 +137,11 @@ class SavePredictionsHook(Hook):
 
 
 class KeepOutputsHook(Hook):
-    """Keep the data samples the test loop predicts, in memory, in the loader's order.
+    """Keep the data samples the test loop predicts, on the CPU, in the loader's order.
 
     Registered on a runner as an instance (``runner.register_hook``) by code that reads
     ``outputs`` after ``runner.test()``; meant for a few images, as every output is kept whole.
+    With several processes each keeps its own share.
     """
 
     priority = 'LOW'
@@ -152,4 +153,4 @@ class KeepOutputsHook(Hook):
         self.outputs = []
 
     def after_test_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
-        self.outputs.extend(outputs or [])
+        self.outputs.extend(sample.cpu() for sample in outputs or [])

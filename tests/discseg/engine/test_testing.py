@@ -60,6 +60,7 @@ def test_outputs_are_kept_in_order_and_a_new_test_starts_empty():
     hook.before_test(None)
     hook.after_test_iter(None, 0, outputs=[first])
     hook.after_test_iter(None, 1, outputs=[second])
-    assert hook.outputs == [first, second]
+    assert [sample.img_path for sample in hook.outputs] == [first.img_path, second.img_path]
+    assert torch.equal(hook.outputs[1].pred_instances.masks, MASKS)
     hook.before_test(None)
     assert hook.outputs == []
