@@ -20,17 +20,22 @@ import pandas as pd
 
 from discseg.fileio import write_atomic
 from paper_figures import paper_values as paper
-from paper_figures.cityscapes_figures import draw_figure1, draw_figure6
+from paper_figures.cityscapes import TABLE3_ROWS, draw_cityscapes_results
 from paper_figures.figure2 import draw_figure2
 from paper_figures.figure3_convergence import FIGURE as FIGURE3, draw_figure3
 from paper_figures.sticks import (draw_sticks_figures, draw_sweep_figures, summary_table,
                                   sweep_table, swept_axes)
 
 CVPPP_COMMAND = 'bash reproduce/run.sh cvppp --data-root DIR'
+# CVPPP results folders in order of preference: the paper's recipe (GPU), then the CPU profile.
+CVPPP_REAL = ('cvppp', 'cvppp-cpu')
+CVPPP_DEMOS = ('cvppp-demo', 'cvppp-demo-cpu', 'cvppp-demo-smoke')
 CITYSCAPES_COMMAND = 'bash reproduce/run.sh cityscapes --data-root DIR'
 TABLE4_COMMAND = 'python -m reproduce.benchmarks.table4'
 FIGURE3_COMMAND = 'python -m reproduce.figure3'
 STICKS_COMMANDS = {'sticks': ('bash reproduce/run.sh', 'bash reproduce/run.sh sticks-sweep'),
+                   'sticks-seeds-0-1-2': ('python -m reproduce sticks --seeds 0 1 2',
+                                          'python -m reproduce sticks-sweep --seeds 0 1 2'),
                    'sticks-long': ('python -m reproduce sticks --profile long',
                                    'python -m reproduce sticks-sweep --profile long')}
 NOT_IN_PAPER = '—'
@@ -98,12 +103,14 @@ def provenance_words(folder: Path, name: str = 'provenance.json') -> str:
     return f'`{record.get("command", "?")}` (commit {str(record.get("commit", "?"))[:10]})'
 
 
-def find_source(results: Path, real: str, demos: tuple[str, ...], missing: str,
+def find_source(results: Path, real: str | tuple[str, ...], demos: tuple[str, ...], missing: str,
                 command: str) -> Source:
-    """The real results folder when present, else the first demo folder, else waiting."""
-    if (results / real).is_dir():
-        return Source(results / real, Status.MEASURED,
-                      f'{Status.MEASURED.value}: {provenance_words(results / real)}')
+    """The first real results folder present (``real``: in order of preference), else the first
+    demo folder, else waiting."""
+    for folder in (real,) if isinstance(real, str) else real:
+        if (results / folder).is_dir():
+            return Source(results / folder, Status.MEASURED,
+                          f'{Status.MEASURED.value}: {provenance_words(results / folder)}')
     for demo in demos:
         if (results / demo).is_dir():
             return Source(results / demo, Status.DEMO,
@@ -153,7 +160,7 @@ def link(target: Path, out_dir: Path) -> str:
 def table1(results: Path) -> Section:
     """CVPPP: the paper's rows, then ours and Mask R-CNN's (real data, else the demo)."""
     section = Section(f'Table 1: {paper.TABLE1.caption} ({paper.TABLE1.where})')
-    source = find_source(results, 'cvppp', ('cvppp-demo', 'cvppp-demo-smoke'),
+    source = find_source(results, CVPPP_REAL, CVPPP_DEMOS,
                          'the CVPPP A1 data (given out on request by the organisers)',
                          CVPPP_COMMAND)
     rows = [(name, [printed(sbd), printed(dic)], [NOT_IN_PAPER] * 2, Status.OTHER)
@@ -215,11 +222,7 @@ def table3(results: Path) -> Section:
         ours = {(row.semantic_masks, row.clustering): [percent(row.AP), percent(row.AP50)]
                 for row in table.itertuples()}
     rows = []
-    settings = {('prediction', 'mean_shift'): 'resnet38 / mean-shift',
-                ('prediction', 'center_threshold'): 'resnet38 / center threshold',
-                ('ground_truth', 'mean_shift'): 'ground truth / mean-shift',
-                ('ground_truth', 'center_threshold'): 'ground truth / center threshold'}
-    for (masks, clustering), name in settings.items():
+    for (masks, clustering), name in TABLE3_ROWS.items():
         row_source = source if (masks, clustering) in ours else CITYSCAPES_WAITING
         rows.append((name, [printed(v) for v in paper.TABLE3.rows[name]],
                      ours.get((masks, clustering), [NOT_IN_PAPER] * 2), row_source))
@@ -292,9 +295,8 @@ def figures(results: Path, out_dir: Path) -> Section:
     section = Section('Figures 1-6')
     cityscapes = find_source(results, 'cityscapes', ('cityscapes-smoke',),
                              CITYSCAPES_DATA, CITYSCAPES_COMMAND)
-    if cityscapes.folder is not None and (cityscapes.folder / 'figure1.npz').exists():
-        draw_figure1(cityscapes.folder)
-        draw_figure6(cityscapes.folder)
+    if cityscapes.folder is not None:
+        draw_cityscapes_results(cityscapes.folder)
     figure3 = results / 'figure3'
     if (figure3 / 'convergence.npz').exists():
         draw_figure3(figure3)
@@ -308,7 +310,7 @@ def figures(results: Path, out_dir: Path) -> Section:
     else:
         figure3_source = Source(None, Status.WAITING,
                                 f'waiting for its training: `{FIGURE3_COMMAND}`')
-    cvppp = find_source(results, 'cvppp', ('cvppp-demo', 'cvppp-demo-smoke'),
+    cvppp = find_source(results, CVPPP_REAL, CVPPP_DEMOS,
                         'the CVPPP A1 data', CVPPP_COMMAND)
     sticks = find_source(results, 'sticks', (), 'the sticks run', STICKS_COMMANDS['sticks'][0])
     drawn = {
@@ -362,7 +364,11 @@ def sticks_section(results: Path, out_dir: Path) -> Section:
                          f'{provenance_words(folder, f"sweep_{axis_name}_provenance.json")}')
             section.body += [f'Occlusion sweep over {axis_name.replace("_", " ")}, {sweep_how}:',
                              '', sweep_table(folder, axis_name), '',
-                             f'![sweep {axis_name}]({link(Path(drawn["sweep"]), out_dir)})', '']
+                             f'![sweep {axis_name}]({link(Path(drawn["sweep"]), out_dir)})']
+            if 'examples' in drawn:
+                section.body.append(f'[examples of every level]'
+                                    f'({link(Path(drawn["examples"]), out_dir)})')
+            section.body.append('')
             section.cells.append(Cell('Sticks', name, f'sweep {axis_name}', NOT_IN_PAPER,
                                       f'sweep_{axis_name}.csv', Status.MEASURED, sweep_how))
         if not axes:

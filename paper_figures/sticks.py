@@ -30,6 +30,15 @@ def draw_examples(results: Path) -> Path:
     return draw_example_grid(results / 'examples', columns, results / 'figure4_sticks.png')
 
 
+def draw_sweep_examples(results: Path, axis_name: str) -> Path:
+    """The first test images of every level of one axis (a row each, in level order): input,
+    ground truth and each method's prediction, as the sweep kept them."""
+    examples = results / f'sweep_{axis_name}_examples'
+    columns = {kind: title for kind, title in TITLES.items() if (examples / kind).is_dir()}
+    return draw_example_grid(examples, columns, results / f'sweep_{axis_name}_examples.png',
+                             cell=1.8, label_rows=True)
+
+
 def draw_curves(results: Path) -> Path:
     """Training loss and validation scores against iterations, every method and seed."""
     return draw_training_curves(pd.read_csv(results / 'curves.csv'), CURVE_KEYS, TITLES,
@@ -38,7 +47,8 @@ def draw_curves(results: Path) -> Path:
 
 def draw_sweep(results: Path, axis_name: str) -> Path:
     """SBD, mask AP and mask AP50 of every method across the levels of one axis: the mean over
-    seeds with its 95 % interval over test images as a band, the measured box IoU under each level."""
+    seeds with its 95 % interval over test images as a band and, with several seeds, their
+    standard deviation as error bars; the measured box IoU under each level."""
     sweep = pd.read_csv(results / f'sweep_{axis_name}.csv', dtype={'level': str})
     levels = list(dict.fromkeys(sweep.level))
     figure, axes = plt.subplots(1, 3, figsize=(13.5, 3.9))
@@ -46,7 +56,10 @@ def draw_sweep(results: Path, axis_name: str) -> Path:
                                    ('SBD', 'mask AP', 'mask AP50')):
         for method, group in sweep.groupby('method', sort=False):
             x = [levels.index(level) for level in group.level]
-            axis.plot(x, group[metric], marker='o', label=TITLES[method])
+            line, = axis.plot(x, group[metric], marker='o', label=TITLES[method])
+            if f'{metric}_std' in group and group[f'{metric}_std'].notna().any():
+                axis.errorbar(x, group[metric], yerr=group[f'{metric}_std'], fmt='none',
+                              capsize=3, color=line.get_color())
             if f'{metric}_ci_low' in group:
                 axis.fill_between(x, group[f'{metric}_ci_low'], group[f'{metric}_ci_high'],
                                   alpha=0.2)
@@ -60,6 +73,7 @@ def draw_sweep(results: Path, axis_name: str) -> Path:
         axis.set_ylim(0, 1)
         axis.legend(fontsize=8)
     figure.text(0.5, 0.005, 'bands: 95 % bootstrap interval over test images (mean over seeds); '
+                'error bars (with several seeds): ± std over training seeds; '
                 'IoU: mean pairwise box IoU of the level\'s test images', ha='center', fontsize=8,
                 color='gray')
     return save_figure(figure, results / f'sweep_{axis_name}.png')
@@ -153,8 +167,11 @@ def draw_sweep_figures(results: Path, axis_name: str) -> dict:
     """One occlusion axis's table and figure; returns their paths."""
     results = Path(results)
     write_atomic(results / f'sweep_{axis_name}.md', sweep_table(results, axis_name))
-    return {'sweep': str(draw_sweep(results, axis_name)),
-            'sweep_table': str(results / f'sweep_{axis_name}.md')}
+    drawn = {'sweep': str(draw_sweep(results, axis_name)),
+             'sweep_table': str(results / f'sweep_{axis_name}.md')}
+    if (results / f'sweep_{axis_name}_examples').is_dir():
+        drawn['examples'] = str(draw_sweep_examples(results, axis_name))
+    return drawn
 
 
 def swept_axes(results: Path) -> list[str]:

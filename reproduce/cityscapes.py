@@ -16,27 +16,30 @@ Stages (each skipped once finished; training resumes from its own checkpoints):
     figure_data                inputs of Figures 1 and 6 (examples/, figure1.npz)
 
 Without ``--data-root`` only ``table4_speed`` runs. Writes ``results/cityscapes/`` (default
-profile) or ``results/cityscapes-<profile>/``: table2.md, table3.md, table4.md / .csv,
-figure1.png, figure6.png and provenance.json. Training and testing go through mmengine's Runner,
+profile) or ``results/cityscapes-<profile>/``: table2.csv, table3.csv and table4.csv (the
+measurements), figure1.npz and examples/ (the figures' inputs) and provenance.json; then
+``paper_figures.cityscapes`` draws table2-4.md beside the paper's numbers, figure1.png and
+figure6.png from them alone. Training and testing go through mmengine's Runner,
 so ``--launcher pytorch`` under ``torchrun`` spreads them over several GPUs.
 """
 from __future__ import annotations
 
 import argparse
-import math
-from collections.abc import Callable
+import copy
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pandas as pd
-import torch
 from mmengine.config import Config
+from mmengine.dist import all_gather_object, is_main_process
+from mmengine.hooks import Hook
 
 from discseg.datasets.cityscapes import CityscapesInstanceDataset
 from discseg.datasets.label_maps import read_label_png
-from paper_figures import paper_values as paper
+from discseg.engine import KeepOutputsHook
 
 from .benchmarks.table4 import measure_networks, size_name
 from .profiles import CITYSCAPES_OURS, CITYSCAPES_PROFILES as PROFILES
@@ -47,23 +50,6 @@ from .stages import Stages, data_identity, log, write_atomic
 
 TABLE3_SETTINGS = [(mask, clustering) for mask in ('prediction', 'ground_truth')
                    for clustering in ('mean_shift', 'center_threshold')]
-
-# The paper's Tables 2-4 (typed once, in paper_figures.paper_values), in the shapes used here.
-PAPER_TABLE2 = {f'{name} (paper)' if name == 'Ours' else name: values
-                for name, values in paper.TABLE2.rows.items()}
-# (semantic masks, clustering) -> AP, AP50 in percent.
-PAPER_TABLE3 = {(masks, clustering): paper.TABLE3.rows[f'{row_masks} / {row_clustering}']
-                for masks, row_masks in (('prediction', 'resnet38'), ('ground_truth', 'ground truth'))
-                for clustering, row_clustering in (('mean_shift', 'mean-shift'),
-                                                   ('center_threshold', 'center threshold'))}
-# network -> ({(width, height): (AP, AP with GT masks, fps, memory GB)}, parameters in millions).
-PAPER_TABLE4 = {
-    network: ({tuple(int(n) for n in size.split('x')): (ap, ap_gt, fps, memory)
-               for name, (ap, ap_gt, fps, _, memory) in paper.TABLE4.rows.items()
-               for net, size in [name.split(' ')] if net == network},
-              next(params for name, (_, _, _, params, _) in paper.TABLE4.rows.items()
-                   if name.split(' ')[0] == network))
-    for network in dict.fromkeys(name.split(' ')[0] for name in paper.TABLE4.rows)}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -129,13 +115,17 @@ def ours_config(experiment: Experiment, name: str, config: Path, profile: Citysc
 
 
 def evaluate_checkpoint(cfg: Config, checkpoint: str | Path, output_dir: Path,
-                        **metric_options) -> dict:
-    """Run ``cfg``'s test loop from ``checkpoint``, exporting and scoring into ``output_dir``."""
+                        hooks: Sequence[Hook] = (), **metric_options) -> dict:
+    """Run ``cfg``'s test loop from ``checkpoint``, exporting and scoring into ``output_dir``;
+    ``hooks`` are registered on the runner first."""
 
     cfg.load_from, cfg.resume = str(checkpoint), False
     cfg.test_evaluator = dict(type=cfg.test_evaluator.type, output_dir=str(output_dir),
                               **metric_options)
-    metrics = build_runner(cfg).test()
+    runner = build_runner(cfg)
+    for hook in hooks:
+        runner.register_hook(hook)
+    metrics = runner.test()
     return {key.split('/', 1)[-1]: value for key, value in metrics.items()}
 
 
@@ -199,27 +189,34 @@ def _crop_around(mask: np.ndarray) -> tuple[slice, slice]:
 
 
 def figure_data(cfg: Config, checkpoint: str, out: Path, rows: int, candidates: int = 50) -> dict:
-    """Predict a few val images; write Figure 6's rows (examples/) and Figure 1's crop (npz).
+    """Predict a few val images through the test loop; write Figure 6's rows (examples/) and
+    Figure 1's crop (npz).
 
     Figure 1 takes the image with the most cars, cropped to them (the paper shows parked cars).
     """
-    from mmengine.dataset import pseudo_collate
+    from mmseg.registry import DATASETS
 
     from discseg.datasets.cityscapes import THING_CLASSES, THING_LABEL_IDS
 
     car = THING_LABEL_IDS[THING_CLASSES.index('car')]
-    cfg.model.test_cfg.keep_embeddings = True
-    runner = build_runner(cfg)
-    runner.load_checkpoint(checkpoint, map_location='cpu')
-    model = runner.model.eval()
-    dataset = runner.test_dataloader.dataset
+    margins = cfg.model.decode_head.loss_embedding  # the figure draws the trained loss's margins
+    listing = copy.deepcopy(cfg.test_dataloader.dataset)
+    listing.pipeline = []  # only the file list is read here
+    dataset = DATASETS.build(listing)
     gt_files = [Path(dataset.get_data_info(i)['seg_map_path'])
                 for i in range(min(candidates, len(dataset)))]
     chosen = _select_rows(gt_files, rows)
+    cfg.model.test_cfg.keep_embeddings = True
+    cfg.test_dataloader.dataset.indices = chosen
+    predicted = KeepOutputsHook()
+    evaluate_checkpoint(cfg, checkpoint, Path(cfg.work_dir) / 'figure_data', hooks=[predicted],
+                        format_only=True)
+    # Several processes each predict their share of the images: one writes them all.
+    outputs = [sample for share in all_gather_object(predicted.outputs) for sample in share]
+    if not is_main_process():
+        return {'rows': [str(gt_files[i]) for i in chosen]}
     most_cars = -1
-    for index in chosen:
-        with torch.no_grad():
-            sample = model.test_step(pseudo_collate([dataset[index]]))[0]
+    for sample in outputs:
         name = Path(sample.img_path).name.replace('_leftImg8bit.png', '.png')
         image = cv2.imread(sample.img_path)
         gt = sample.gt_instance_map.data[0].numpy().astype(np.uint16)
@@ -238,83 +235,38 @@ def figure_data(cfg: Config, checkpoint: str, out: Path, rows: int, candidates: 
             np.savez_compressed(
                 out / 'figure1.npz', image=image[crop][..., ::-1], gt_instances=cars[crop],
                 embeddings=sample.pred_embeddings.data[(slice(None), *crop)].half().numpy(),
-                pred_instances=pred[crop], source=sample.img_path)
+                pred_instances=pred[crop], source=sample.img_path,
+                delta_v=margins.delta_v, delta_d=margins.delta_d)
     return {'rows': [str(gt_files[i]) for i in chosen]}
 
 
-# --------------------------------------------------------------------------- tables
+# --------------------------------------------------------------------------- results
 
-def _percent(value) -> str:
-    if isinstance(value, str):
-        return value
-    return '-' if value is None or math.isnan(value) else f'{100 * value:.1f}'
-
-
-def _num(value) -> str:
-    return '-' if value is None or math.isnan(value) else f'{value:.2f}'
-
-
-def write_tables(stages: Stages, out: Path) -> None:
-    """Tables 2-4 as Markdown (and Table 4 as CSV) from the stage records, beside the paper's."""
+def write_results(stages: Stages, out: Path) -> None:
+    """Tables 2-4's measurements as CSV, from the stage records (``paper_figures.cityscapes``
+    draws the tables, beside the paper's numbers, from these files alone)."""
     def output(name: str) -> dict | None:
         record = stages.record(name)
         return record['output'] if record else None
 
     speed = output('table4_speed')
-    rows = []
-    for row in speed['rows'] if speed else []:
-        ap = output(f'val_{row["network"]}_{row["input"]}') or {}
-        rows.append({**row, 'car_AP': ap.get('prediction', {}).get('car_AP'),
-                     'car_AP_gt_masks': ap.get('ground_truth', {}).get('car_AP')})
-    table4 = pd.DataFrame(rows)
-    if not table4.empty:
-        write_atomic(out / 'table4.csv', table4.to_csv(index=False, float_format='%.4f'))
-    lines = ['# Table 4: networks x input sizes (car class, Cityscapes val)', '',
-             '| network | input | AP car | AP car, GT masks | fps | params (M) | memory (GB) '
-             '| device |',
-             '|---|---|---|---|---|---|---|---|']
-    lines += [f'| {r["network"]} | {r["input"]} | {_num(r["car_AP"])} '
-              f'| {_num(r["car_AP_gt_masks"])} '
-              f'| {r["fps"]:.2f} | {r["parameters_M"]:.2f} | {r["memory_GB"]:.2f} | {r["device"]} |'
-              for r in rows]
-    lines += [f'| {network} (paper) | {size_name(size)} | {ap:.2f} | {ap_gt:.2f} | {fps} '
-              f'| {params} '
-              f'| {memory:.2f} | Titan X |'
-              for network, (sizes, params) in PAPER_TABLE4.items()
-              for size, (ap, ap_gt, fps, memory) in sizes.items()]
-    lines += ['', 'AP as fractions, "-": not run (no data, or the profile skips it). fps: forward '
-              'pass only, batch 1. Memory: weights and activations of one forward pass at their '
-              'peak (CPU: growth of peak resident size).']
-    write_atomic(out / 'table4.md', '\n'.join(lines) + '\n')
-
-    ours = output('val_prediction_mean_shift')
-    if ours is None:
-        return
-    lines = ['# Table 2: Cityscapes instance segmentation', '',
-             '| method | split | AP | AP50 | AP100m | AP50m |', '|---|---|---|---|---|---|']
-    lines += [f'| {name} | test | {ap} | {ap50} | {ap100} | {ap50m} |'
-              for name, (ap, ap50, ap100, ap50m) in PAPER_TABLE2.items()]
-    for name, record in (('Ours, score 1.0 (this reproduction)', ours),
-                         ('Ours, class-probability score', output('val_class_probability')),
-                         ('Mask R-CNN R50-FPN (this reproduction)', output('maskrcnn_val'))):
-        if record:
-            lines.append(f'| {name} | val | ' + ' | '.join(
-                _percent(record[key]) for key in ('AP', 'AP50', 'AP100m', 'AP50m')) + ' |')
-    lines += ['', 'Percent. The paper reports the test server; this reproduction scores val with '
-              'cityscapesscripts. AP100m / AP50m need per-instance distances the public ground '
-              'truth does not carry: "unavailable".']
-    write_atomic(out / 'table2.md', '\n'.join(lines) + '\n')
-
-    lines = ['# Table 3: components replaced by ground truth (Cityscapes val)', '',
-             '| semantic masks | clustering | AP | AP50 | paper AP | paper AP50 |',
-             '|---|---|---|---|---|---|']
-    for mask, clustering in TABLE3_SETTINGS:
-        record = output(f'val_{mask}_{clustering}') or {}
-        paper_ap, paper_ap50 = PAPER_TABLE3[(mask, clustering)]
-        lines.append(f'| {mask} | {clustering} | {_percent(record.get("AP"))} | '
-                     f'{_percent(record.get("AP50"))} | {paper_ap} | {paper_ap50} |')
-    write_atomic(out / 'table3.md', '\n'.join(lines) + '\n')
-
+    table4 = [{**row, 'car_AP': ap.get('prediction', {}).get('car_AP'),
+               'car_AP_gt_masks': ap.get('ground_truth', {}).get('car_AP')}
+              for row in (speed['rows'] if speed else [])
+              for ap in [output(f'val_{row["network"]}_{row["input"]}') or {}]]
+    table2 = [{'method': method, 'split': 'val',
+               **{key: record[key] for key in ('AP', 'AP50', 'AP100m', 'AP50m')}}
+              for method, stage in (('ours', 'val_prediction_mean_shift'),
+                                    ('ours_class_probability', 'val_class_probability'),
+                                    ('maskrcnn', 'maskrcnn_val'))
+              for record in [output(stage)] if record]
+    table3 = [{'semantic_masks': mask, 'clustering': clustering, 'AP': record['AP'],
+               'AP50': record['AP50']}
+              for mask, clustering in TABLE3_SETTINGS
+              for record in [output(f'val_{mask}_{clustering}')] if record]
+    for name, rows in (('table2', table2), ('table3', table3), ('table4', table4)):
+        if rows:
+            write_atomic(out / f'{name}.csv', pd.DataFrame(rows).to_csv(index=False))
 
 
 # --------------------------------------------------------------------------- run
@@ -418,11 +370,10 @@ def run(args: argparse.Namespace) -> None:
         profile.table4_networks, profile.table4_sizes, profile.speed_repeats)})
     if args.data_root is not None:
         data_stages(experiment, profile, args.data_root, args)
-        from paper_figures.cityscapes_figures import draw_figure1, draw_figure6
-        draw_figure1(out)
-        draw_figure6(out)
     else:
         log('no --data-root: Table 4 parameters, speed and memory only')
-    write_tables(stages, out)
+    write_results(stages, out)
     write_provenance(experiment, profile, args)
+    from paper_figures.cityscapes import draw_cityscapes_results
+    draw_cityscapes_results(out)
     log(f'results in {out}')

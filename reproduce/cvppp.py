@@ -8,8 +8,9 @@
 
 Stages (each skipped when finished; training resumes from its checkpoints): [generate ->]
 train_<method> -> validate_<method>_given_fg -> validate_<method>_own_fg for each method
-[-> submission (ours)]; then the tables, the figure and the provenance are rewritten from the stage
-records on every run. Both methods train on the same plants with the same augmentation and are
+[-> submission (ours)]; then the summary, per-image scores, curves and provenance are rewritten from
+the stage records on every run, and ``paper_figures.cvppp`` draws Table 1 and Figure 5 from them
+alone. Both methods train on the same plants with the same augmentation and are
 scored by the same code (``discseg.evaluation.score_image``), with the challenge's foreground masks
 (as the paper tests ours) and with their own. Writes ``results/cvppp/`` (other profiles and the
 demo get their own folder): summary.csv, per_image.csv, table1.md / table1.csv, figure5_cvppp.png
@@ -44,14 +45,10 @@ from .experiment import MIN_IMPROVEMENT, Experiment, training_curves
 from .runner import build_runner, select_device, train
 from .stages import data_identity, log, write_atomic
 
-from paper_figures import paper_values as paper
-from paper_figures.common import draw_example_grid, draw_training_curves
-
 DEMO_ROOT = Path('data/cvppp_demo')
 SUBSET = 'A1'
 MASK_SOURCES = {'given_fg': 'ground_truth', 'own_fg': 'prediction'}
-MASK_SOURCE_NAMES = {'given_fg': "challenge's fg masks", 'own_fg': 'own foreground'}
-METHOD_NAMES = {'ours': 'Ours', 'maskrcnn': 'Mask R-CNN'}
+METHODS = ('ours', 'maskrcnn')
 # The paper's Figure 5 (input | ground truth | ours, with the challenge's fg) and Mask R-CNN's own
 # masks beside them.
 FIGURE5_MASKS = {'ours': 'given_fg', 'maskrcnn': 'own_fg'}
@@ -59,12 +56,6 @@ FIGURE5_EXAMPLES = 4  # validation plants shown, as in the paper
 # What early stopping watches, in profiles with training specs: validation SBD with the challenge's
 # fg masks (each method's config validates with them).
 SELECTION_METRIC = 'sbd'
-CURVE_KEYS = {'loss': 'training loss', 'sbd': "validation SBD (challenge's fg)",
-              'abs_dic': "validation |DiC| (challenge's fg)"}
-
-# Paper, Table 1: CVPPP A1 test, SBD (%) and |DiC| as printed (typed once, in paper_values).
-PAPER_TABLE1 = tuple((f'{name} (paper)' if name == 'Ours' else name, sbd, abs_dic)
-                     for name, (sbd, abs_dic) in paper.TABLE1.rows.items())
 
 MISSING_DATA = f"""\
 The CVPPP challenge data cannot be downloaded by this tool: it is given out on request at
@@ -82,8 +73,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f'generate synthetic rosettes into --data-root (default {DEMO_ROOT}) '
                              'and run on them')
     parser.add_argument('--profile', choices=sorted(PROFILES), default='default')
-    parser.add_argument('--methods', nargs='+', choices=list(METHOD_NAMES),
-                        default=list(METHOD_NAMES), help='methods to train and validate')
+    parser.add_argument('--methods', nargs='+', choices=METHODS,
+                        default=list(METHODS), help='methods to train and validate')
     parser.add_argument('--device', default='auto',
                         help="'auto' (a GPU when present), 'cpu' or 'cuda'")
     parser.add_argument('--work-dir', type=Path, default=None,
@@ -225,56 +216,6 @@ def submission_stage(cfg: Config, checkpoint: str) -> dict:
             'plants': int(metrics['cvppp/submitted_plants'])}
 
 
-def table1(summary: pd.DataFrame, split: dict, synthetic: bool) -> pd.DataFrame:
-    """The paper's Table 1 rows, then ours, each with what it was measured on."""
-    rows = [{'method': name, 'evaluated_on': f'{SUBSET} test (33 plants)', 'sbd_percent': sbd,
-             'abs_dic': abs_dic, 'source': 'paper, Table 1'}
-            for name, sbd, abs_dic in PAPER_TABLE1]
-    data = 'SYNTHETIC rosettes (demo)' if synthetic else f'CVPPP {SUBSET}'
-    held_out = (f"{data} validation: {len(split['val'])} held-out of "
-                f"{len(split['val']) + len(split['train'])} labelled plants, seed {split['seed']}")
-    rows += [{'method': f'{METHOD_NAMES[row.method]}, this reproduction, '
-                        f'{MASK_SOURCE_NAMES[row.mask]}',
-              'evaluated_on': held_out, 'sbd_percent': round(100 * row.sbd, 1),
-              'abs_dic': round(row.abs_dic, 2), 'source': 'summary.csv'}
-             for row in summary.itertuples()]
-    return pd.DataFrame(rows)
-
-
-def table1_markdown(table: pd.DataFrame, synthetic: bool, profile: str, notes: str) -> str:
-    lines = ['# Table 1: CVPPP leaf segmentation (SBD in %, higher is better; |DiC|, lower is '
-             'better)', '',
-             '| Method | Evaluated on | SBD | \\|DiC\\| | Source |', '|---|---|---|---|---|']
-    for row in table.itertuples():
-        sbd = '-' if pd.isna(row.sbd_percent) else f'{row.sbd_percent:.1f}'
-        lines.append(f'| {row.method} | {row.evaluated_on} | {sbd} | {row.abs_dic:.1f} | '
-                     f'{row.source} |')
-    lines += ['', 'The challenge keeps its test labels hidden: the rows of this reproduction are '
-              'on a validation split of the labelled training plants, so they are not a '
-              'one-to-one comparison with the test rows above. The test predictions are in '
-              f'submission_{SUBSET}.h5 when the data root holds the test plants.',
-              '', "With the challenge's fg masks, ours clusters the embeddings of the given "
-              "foreground pixels (the paper's protocol) and Mask R-CNN's masks are intersected "
-              'with the given foreground; with its own foreground, each model decides which '
-              'pixels are plant. Both methods are trained on the same plants with the same '
-              'augmentation and scored by the same code.',
-              '', f'Profile `{profile}`: {notes}']
-    if synthetic:
-        lines += ['', '**These rows were measured on generated rosettes, not on the CVPPP data: '
-                  'they only show that the pipeline runs.**']
-    return '\n'.join(lines) + '\n'
-
-
-def draw_figure5(methods: list[str], out: Path) -> Path:
-    """Figure 5 in the paper's layout, input | ground truth | ours, then Mask R-CNN; one
-    validation plant a row."""
-    columns = {'input': 'input', 'ground_truth': 'ground truth'}
-    columns.update({method: f'{METHOD_NAMES[method]} ({MASK_SOURCE_NAMES[FIGURE5_MASKS[method]]})'
-                    for method in methods})
-    return draw_example_grid(out / 'examples', columns, out / 'figure5_cvppp.png', cell=2.6,
-                             label_rows=True)
-
-
 def budget_record(profile: CVPPPProfile, args: argparse.Namespace) -> dict | str:
     """How long each method trained: its spec (as ``--max-iters`` and ``--num-workers`` left it)
     and stopping rule, or its config's schedule."""
@@ -292,7 +233,7 @@ def budget_record(profile: CVPPPProfile, args: argparse.Namespace) -> dict | str
 
 def report(experiment: Experiment, args: argparse.Namespace, data_root: Path,
            split: dict) -> None:
-    """Summary, per-image scores, Table 1, Figure 5 and provenance, from the stage records."""
+    """Summary, per-image scores, curves and provenance, from the stage records."""
     stages, out = experiment.stages, experiment.out
     synthetic = is_synthetic(data_root)
     rows, per_image = [], []
@@ -318,15 +259,10 @@ def report(experiment: Experiment, args: argparse.Namespace, data_root: Path,
     write_atomic(out / 'summary.csv', summary.to_csv(index=False, float_format='%.4f'))
     write_atomic(out / 'per_image.csv',
                  pd.concat(per_image).to_csv(index=False, float_format='%.4f'))
-    table = table1(summary, split, synthetic)
-    write_atomic(out / 'table1.csv', table.to_csv(index=False))
-    profile = PROFILES[args.profile]
-    write_atomic(out / 'table1.md', table1_markdown(table, synthetic, args.profile, profile.notes))
-    draw_figure5(args.methods, out)
     curves = pd.concat([training_curves(experiment.work_dir / method, method, args.seed)
                         for method in args.methods])
     write_atomic(out / 'curves.csv', curves.to_csv(index=False))
-    draw_training_curves(curves, CURVE_KEYS, METHOD_NAMES, out / 'training_curves.png')
+    profile = PROFILES[args.profile]
     experiment.write_provenance({
         'notes': profile.notes,
         'data_root': str(data_root),
@@ -339,6 +275,7 @@ def report(experiment: Experiment, args: argparse.Namespace, data_root: Path,
         'reported_model': 'last checkpoint of each method (the validation split never selects '
                           'the model; with a budget, early stopping on it may end training)',
         'budget': budget_record(profile, args),
+        'figure5_masks': {method: FIGURE5_MASKS[method] for method in args.methods},
     })
 
 
@@ -373,5 +310,7 @@ def run(args: argparse.Namespace) -> None:
         if method == 'ours' and split['test']:
             stages.run('submission', lambda: submission_stage(cfg, checkpoint))
     report(experiment, args, data_root, split)
+    from paper_figures.cvppp import draw_cvppp_results
+    draw_cvppp_results(experiment.out)
     log(f'results in {experiment.out}')
     print((experiment.out / 'table1.md').read_text())

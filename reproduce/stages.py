@@ -225,10 +225,11 @@ class Stages:
         return {p.stem: json.loads(p.read_text()) for p in sorted(self.dir.glob('*.json'))}
 
     def timings(self, names: list[str] | None = None) -> dict[str, dict]:
-        """Wall time, finish time, load and commit of finished stages (all, or ``names``)."""
+        """Wall time, finish time, load, command and commit of finished stages (all, or
+        ``names``): a provenance file's ``command`` is what last wrote it, a stage's what ran it."""
         records = self.all_records()
         return {name: {key: records[name].get(key)
-                       for key in ('wall_seconds', 'finished', 'commit', 'load_average')}
+                       for key in ('wall_seconds', 'finished', 'command', 'commit', 'load_average')}
                 for name in (names if names is not None else records)}
 
     def write_provenance(self, path: Path, fields: dict[str, Any],

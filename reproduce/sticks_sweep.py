@@ -7,23 +7,32 @@ image, stick width and stick length. A level changes only the generator field it
 level's test set uses the same seed, and each is measured (hidden fraction, box IoU, crossings,
 occluded and separated sticks). Writes, per axis, ``sweep_<axis>.csv`` (per method and level:
 mean and std over seeds, 95 % intervals over images, occluded / separated recall),
-``sweep_<axis>_differences.csv``, ``sweep_<axis>.md``, ``sweep_<axis>.png`` and
+``sweep_<axis>_differences.csv``, ``sweep_<axis>.md``, ``sweep_<axis>.png``,
+``sweep_<axis>_examples/`` (the first test images of every level: input, ground truth and each
+method's prediction, first seed; drawn as ``sweep_<axis>_examples.png``) and
 ``sweep_<axis>_provenance.json`` next to the sticks results.
 """
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import shutil
+from pathlib import Path
 
+import cv2
+import numpy as np
 import pandas as pd
 
+from discseg.evaluation.mask_ap import EncodedInstances
 from discseg.fileio import write_atomic
+from discseg.instance_maps import instance_map_from_masks
 
 from . import sticks
 from .profiles import STICKS_AXES
 from .stages import log
 
 SWEEP_SEED_OFFSET = 1  # the sweep's test images never repeat the main test set's
+SWEEP_EXAMPLES = 2  # test images per level shown in sweep_<axis>_examples.png
 OCCLUSION_COLUMNS = ('hidden_fraction', 'mean_box_iou', 'num_crossings', 'num_sticks',
                      'num_occluded', 'num_separated')
 
@@ -93,16 +102,44 @@ def level_name(axis: str, level) -> str:
                                  for value in values)
 
 
+def keep_examples(experiment: sticks.SticksExperiment, axis: str, index: int, name: str,
+                  root: Path, evaluated: dict) -> None:
+    """The level's first test images as ``sweep_<axis>_examples/<column>/<row>.png``: the input,
+    the ground truth and each method's first-seed prediction, painted as it was scored."""
+    out = experiment.out / f'sweep_{axis}_examples'
+    seed = experiment.seeds[0]
+    # A detector's metric paints its masks above a threshold; ours' instances are all kept.
+    thresholds = {method: experiment.method_config(method, seed).test_evaluator.get(
+        'score_threshold', -np.inf) for method in experiment.methods}
+    images = sorted((root / 'images' / 'test').glob('*.png'))[:SWEEP_EXAMPLES]
+    for image in images:
+        row = f'{index:02d}-{name}-{image.name}'  # rows sort in level order
+        for column, source in (('input', image), ('ground_truth', root / 'instances' / 'test' /
+                                                   image.name)):
+            (out / column).mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, out / column / row)
+        for method in experiment.methods:
+            encoded = EncodedInstances.from_json(
+                evaluated[(method, seed)]['evaluation']['predictions'][image.name])
+            instance_map, _ = instance_map_from_masks(encoded.masks(), encoded.scores,
+                                                      thresholds[method])
+            (out / method).mkdir(parents=True, exist_ok=True)
+            if not cv2.imwrite(str(out / method / row), instance_map.astype(np.uint16)):
+                raise OSError(f'could not write {out / method / row}')
+
+
 def sweep_axis(experiment: sticks.SticksExperiment, axis: str, levels: tuple) -> None:
     profile, args = experiment.profile, experiment.args
     rows, differences, stage_names, kept = [], [], [], {}
-    for level in levels:
+    shutil.rmtree(experiment.out / f'sweep_{axis}_examples', ignore_errors=True)
+    for index, level in enumerate(levels):
         name = level_name(axis, level)
         root = args.data_dir / f'{args.profile}-sweep' / name
         experiment.generate(f'generate_{name}', root, level_config(profile.data, axis, level),
                             {'test': profile.sweep_test_size},
                             profile.data_seed + SWEEP_SEED_OFFSET)
         evaluated = experiment.test_set(name, root)
+        keep_examples(experiment, axis, index, name, root, evaluated)
         stage_names.append(f'generate_{name}')
         kept.update({stage: timing for run in evaluated.values()
                      for stage, timing in run['stages'].items()})

@@ -9,14 +9,10 @@ _base_ = ['./mask-rcnn_r50_fpn_gn-all_1xb4-10k_cvppp-512x512.py']
 
 image_size = (256, 256)  # as ours: both methods see the same inputs
 
+from discseg.datasets.pipeline_sizes import at_size  # noqa: E402
 
-def _at_size(pipeline):  # the base pipeline with every resize and crop at image_size
-    return [dict(step, **{key: image_size for key in ('scale', 'crop_size') if key in step})
-            for step in pipeline]
-
-
-train_pipeline = _at_size(_base_.train_pipeline)
-test_pipeline = _at_size(_base_.test_pipeline)
+train_pipeline = at_size(_base_.train_pipeline, image_size)
+test_pipeline = at_size(_base_.test_pipeline, image_size)
 fpn_channels = 128
 warmup_iters = 100
 norm_cfg = dict(type='GN', num_groups=32, requires_grad=True)

@@ -9,7 +9,8 @@ the same scoring code. Two things a comparison needs besides scores live here:
   ``predict`` into ``predict_outputs`` and ``segment_instances`` is timed in two parts; any other
   (a detector) as a whole, its own post-processing (NMS, mask pasting) counted as network time.
 - :class:`SavePredictionsHook`: the predicted instance maps of the first images as 16-bit PNGs,
-  for the figures.
+  for the figures; :class:`KeepOutputsHook`: every output in memory, for figures that need more
+  of a prediction than its map (Figure 1's embeddings).
 """
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ from mmengine.runner import TestLoop
 
 from ..instance_maps import instance_map_from_masks
 
-__all__ = ['TEST_TIMING', 'SavePredictionsHook', 'TimedTestLoop', 'predicted_instance_map']
+__all__ = ['TEST_TIMING', 'KeepOutputsHook', 'SavePredictionsHook', 'TimedTestLoop',
+           'predicted_instance_map']
 
 TEST_TIMING = 'test_timing'  # message-hub key of the last test's timing
 
@@ -132,3 +134,23 @@ class SavePredictionsHook(Hook):
             if not cv2.imwrite(str(path), instance_map.astype(np.uint16)):
                 raise OSError(f'could not write {path}')
             self._saved += 1
+
+
+class KeepOutputsHook(Hook):
+    """Keep the data samples the test loop predicts, on the CPU, in the loader's order.
+
+    Registered on a runner as an instance (``runner.register_hook``) by code that reads
+    ``outputs`` after ``runner.test()``; meant for a few images, as every output is kept whole.
+    With several processes each keeps its own share.
+    """
+
+    priority = 'LOW'
+
+    def __init__(self) -> None:
+        self.outputs: list = []
+
+    def before_test(self, runner) -> None:
+        self.outputs = []
+
+    def after_test_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
+        self.outputs.extend(sample.cpu() for sample in outputs or [])

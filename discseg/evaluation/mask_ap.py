@@ -45,6 +45,12 @@ class EncodedInstances:
                          for rle in self.rles],
                 'scores': None if self.scores is None else [float(v) for v in self.scores]}
 
+    def masks(self) -> np.ndarray:
+        """The decoded [K, H, W] boolean masks, in the order of ``rles`` (and ``scores``)."""
+        if not self.rles:
+            return np.zeros((0, self.height, self.width), dtype=bool)
+        return mask_utils.decode(self.rles).transpose(2, 0, 1).astype(bool)
+
     @classmethod
     def from_json(cls, data: dict) -> 'EncodedInstances':
         rles = [{'size': rle['size'], 'counts': rle['counts'].encode('ascii')}

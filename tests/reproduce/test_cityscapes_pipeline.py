@@ -10,7 +10,9 @@ from discseg.datasets.cityscapes import THING_LABEL_IDS
 from discseg.evaluation.cityscapes import UNAVAILABLE, evaluate
 from discseg.synthetic.cityscapes_tree import write_cityscapes_tree
 from reproduce.benchmarks.table4 import measure_network
-from reproduce.cityscapes import evaluate_checkpoint, run, set_input_size
+from paper_figures.cityscapes import draw_cityscapes_results
+from paper_figures.report import Status, table2, table3
+from reproduce.cityscapes import evaluate_checkpoint, run, set_input_size, write_results
 from reproduce.profiles import CITYSCAPES_OURS as OURS
 from reproduce.profiles import CITYSCAPES_PROFILES as PROFILES
 from reproduce.profiles import CITYSCAPES_TINY as TINY
@@ -98,6 +100,42 @@ def test_a_wrong_data_root_fails_before_any_stage(tmp_path):
     assert not (tmp_path / 'work').exists()
 
 
+class StageRecords:
+    """Finished stages' outputs, as ``Stages.record`` returns them."""
+
+    def __init__(self, outputs: dict) -> None:
+        self.outputs = outputs
+
+    def record(self, name: str) -> dict | None:
+        return {'output': self.outputs[name]} if name in self.outputs else None
+
+
+def test_the_report_reads_what_the_experiment_writes(tmp_path):
+    metrics = {f'val_{mask}_{clustering}': {'AP': 0.1 * (index + 1), 'AP50': 0.5,
+                                            'AP100m': UNAVAILABLE, 'AP50m': UNAVAILABLE}
+               for index, (mask, clustering) in enumerate(
+                   (m, c) for m in ('prediction', 'ground_truth')
+                   for c in ('mean_shift', 'center_threshold'))}
+    metrics['maskrcnn_val'] = {'AP': 0.25, 'AP50': 0.45, 'AP100m': UNAVAILABLE,
+                               'AP50m': UNAVAILABLE}
+    out = tmp_path / 'cityscapes'
+    out.mkdir()
+    write_results(StageRecords(metrics), out)
+    (out / 'provenance.json').write_text(json.dumps({'command': 'fixture', 'commit': 'abc'}))
+    draw_cityscapes_results(out)
+
+    cells = {(cell.row, cell.column): cell for cell in table2(tmp_path).cells}
+    assert cells[('Mask R-CNN (R50-FPN, ours)', 'AP')].ours == '25.0'
+    assert cells[('Ours (score 1.0, as the authors)', 'AP')].status is Status.MEASURED
+    assert cells[('Ours (class-probability score)', 'AP')].status is Status.WAITING  # not run
+    cells = {(cell.row, cell.column): cell for cell in table3(tmp_path).cells}
+    assert cells[('ground truth / center threshold', 'AP')].ours == '40.0'
+    assert '| Mask R-CNN R50-FPN (this reproduction) | val | 25.0 | 45.0 | unavailable |' in \
+        (out / 'table2.md').read_text()
+    assert '| ground_truth | center_threshold | 40.0 | 50.0 | 47.8 | 77.8 |' in \
+        (out / 'table3.md').read_text()
+
+
 @pytest.mark.slow
 def test_reproduce_smoke_profile_writes_every_result(cityscapes_root, tmp_path):
     args = argparse.Namespace(data_root=cityscapes_root, profile='smoke', device='cpu',
@@ -105,8 +143,8 @@ def test_reproduce_smoke_profile_writes_every_result(cityscapes_root, tmp_path):
                               init_checkpoint=None, maskrcnn_checkpoint=None, launcher='none')
     run(args)
     results = tmp_path / 'results'
-    for name in ('table2.md', 'table3.md', 'table4.md', 'table4.csv', 'figure1.png', 'figure6.png',
-                 'provenance.json'):
+    for name in ('table2.md', 'table2.csv', 'table3.md', 'table3.csv', 'table4.md', 'table4.csv',
+                 'figure1.png', 'figure6.png', 'provenance.json'):
         assert (results / name).is_file(), name
     table2 = (results / 'table2.md').read_text()
     assert 'Mask R-CNN R50-FPN (this reproduction) | val |' in table2 and 'unavailable' in table2

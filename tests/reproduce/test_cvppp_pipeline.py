@@ -15,6 +15,7 @@ from mmseg.registry import MODELS
 
 from discseg.datasets.cvppp import find_plants, split_plants
 from discseg.synthetic.rosettes import RosetteConfig, write_dataset
+from paper_figures.cvppp import PAPER_TABLE1
 from reproduce import cvppp
 from reproduce.profiles import CVPPP_PROFILES
 from reproduce.stages import StageInputsChanged
@@ -68,7 +69,7 @@ def test_smoke_run_end_to_end(rosettes, tmp_path):
     assert set(per_image.groupby(['method', 'mask']).size()) == {2}
 
     table = pd.read_csv(out / 'table1.csv')
-    assert [name for name, _, _ in cvppp.PAPER_TABLE1] == list(table['method'][:8])
+    assert [name for name, _, _ in PAPER_TABLE1] == list(table['method'][:8])
     ours = table[table['source'] == 'summary.csv']
     assert len(ours) == 4 and ours['evaluated_on'].str.contains('validation').all()
     assert ours['method'].str.startswith('Mask R-CNN, this reproduction').sum() == 2

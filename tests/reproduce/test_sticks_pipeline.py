@@ -6,8 +6,11 @@ import gzip
 import json
 import shutil
 
+import cv2
 import pandas as pd
 import pytest
+
+from discseg.evaluation.mask_ap import EncodedInstances
 
 from reproduce.__main__ import main
 from reproduce.profiles import STICKS_PROFILES
@@ -173,6 +176,25 @@ def test_sweep_changes_only_its_axis_and_measures_it(smoke_run):
         assert (root / 'results' / f'sweep_{axis}.md').read_text().startswith('| level |')
         provenance = json.loads((root / 'results' / f'sweep_{axis}_provenance.json').read_text())
         assert provenance['axis'] == axis and provenance['training_seeds'] == [0, 1]
+        assert (root / 'results' / f'sweep_{axis}_examples.png').stat().st_size > 0
+    # The examples: the first images of each level in level order, every column the same rows,
+    # ground truths the generator's maps and ours' maps the kept predictions of seed 0.
+    examples = root / 'results' / 'sweep_crossing_fraction_examples'
+    rows = sorted(path.name for path in (examples / 'input').iterdir())
+    assert rows == [f'{index:02d}-crossing_fraction-{level}-{image}.png'
+                    for index, level in enumerate(('0.00', '1.00')) for image in ('00000', '00001')]
+    for column in ('ground_truth', 'ours', 'maskrcnn'):
+        assert sorted(path.name for path in (examples / column).iterdir()) == rows
+    level = root / 'data' / 'smoke-sweep' / 'crossing_fraction-1.00'
+    truth = cv2.imread(str(level / 'instances' / 'test' / '00001.png'), cv2.IMREAD_UNCHANGED)
+    shown = cv2.imread(str(examples / 'ground_truth' / rows[-1]), cv2.IMREAD_UNCHANGED)
+    assert (truth == shown).all()
+    with gzip.open(root / 'results' / 'runs' / 'ours_seed0_crossing_fraction-1.00.json.gz') as f:
+        kept = json.load(f)['run']['evaluation']['predictions']['00001.png']
+    predicted = EncodedInstances.from_json(kept).masks()
+    shown = cv2.imread(str(examples / 'ours' / rows[-1]), cv2.IMREAD_UNCHANGED)
+    assert {tuple((shown == i).ravel()) for i in range(1, shown.max() + 1)} == \
+        {tuple(mask.ravel()) for mask in predicted}  # ours: disjoint masks, all shown
 
 
 def test_a_method_without_a_budget_in_the_profile_is_refused(tmp_path, monkeypatch):

@@ -10,20 +10,13 @@
 # thin sticks in 128-256 px images on a CPU. The driver overrides sizes and budgets with mmengine
 # dotted keys, as for Mask R-CNN.
 _base_ = ['mmdet::solov2/solov2_r50_fpn_1x_coco.py']
-# The sticks data, augmentation, metric, loops and hooks, shared with the other detectors. The
-# COCO recipe's loaders, evaluator and epoch loop are replaced, not merged (its aspect-ratio batch
-# sampler and epoch-based schedule do not apply).
-from baselines.sticks_data import (  # noqa: E402,F401
+# The sticks data, augmentation, metric, loops and hooks, shared with the other detectors; the
+# COCO recipe's loaders, evaluators and loop are replaced, not merged
+# (baselines/sticks_data_over_coco.py).
+from baselines.sticks_data_over_coco import (  # noqa: E402,F401
     data_root, default_hooks, log_processor, max_iters, metainfo, randomness, test_cfg,
     test_dataloader, test_evaluator, test_pipeline, train_cfg, train_dataloader, train_pipeline,
     val_cfg, val_dataloader, val_evaluator)
-
-train_dataloader = dict(_delete_=True, **train_dataloader)
-val_dataloader = dict(_delete_=True, **val_dataloader)
-test_dataloader = dict(_delete_=True, **test_dataloader)
-val_evaluator = dict(_delete_=True, **val_evaluator)
-test_evaluator = dict(_delete_=True, **test_evaluator)
-train_cfg = dict(_delete_=True, **train_cfg)
 
 custom_imports = dict(imports=['baselines.maskrcnn'], allow_failed_imports=False)
 default_scope = 'mmdet'

@@ -6,7 +6,7 @@ from mmengine.structures import InstanceData, PixelData
 from mmseg.structures import SegDataSample
 
 from discseg.datasets.label_maps import read_label_png
-from discseg.engine import SavePredictionsHook
+from discseg.engine import KeepOutputsHook, SavePredictionsHook
 
 # Two overlapping detections: the better-scoring one (0.9) owns the shared pixel and is id 1; a
 # third scores under the threshold and is not painted.
@@ -52,3 +52,15 @@ def test_our_maps_are_written_unchanged_and_named_by_the_key(tmp_path):
 
     np.testing.assert_array_equal(read_label_png(tmp_path / 'plant001.png'), instance_map)
     np.testing.assert_array_equal(read_label_png(tmp_path / 'plant002.png'), instance_map + 1)
+
+
+def test_outputs_are_kept_in_order_and_a_new_test_starts_empty():
+    hook = KeepOutputsHook()
+    first, second = detector_sample('a.png'), detector_sample('b.png')
+    hook.before_test(None)
+    hook.after_test_iter(None, 0, outputs=[first])
+    hook.after_test_iter(None, 1, outputs=[second])
+    assert [sample.img_path for sample in hook.outputs] == [first.img_path, second.img_path]
+    assert torch.equal(hook.outputs[1].pred_instances.masks, MASKS)
+    hook.before_test(None)
+    assert hook.outputs == []

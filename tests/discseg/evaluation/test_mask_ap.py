@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from pycocotools import mask as mask_utils
 
-from discseg.evaluation.mask_ap import encode_instances, mask_ap
+from discseg.evaluation.mask_ap import EncodedInstances, encode_instances, mask_ap
 
 # COCO AP is the mean, over 101 recall thresholds r = 0, 0.01, ..., 1, of the best precision reached
 # at recall >= r (0 where that recall is never reached); mask_ap also averages over the ten IoU
@@ -128,3 +128,12 @@ def test_inputs_are_validated():
         mask_ap([(ground_truth, np.ones(9))], [ground_truth, ground_truth])
     with pytest.raises(TypeError, match='integer'):
         mask_ap([(ground_truth.astype(float), np.ones(9))], [ground_truth])
+
+
+def test_encoded_instances_decode_to_the_masks_of_their_ids():
+    instance_map = np.zeros((5, 7), np.int64)
+    instance_map[1:3, 1:4], instance_map[3:, 5:] = 4, 9
+    masks = EncodedInstances.from_json(encode_instances(instance_map).to_json()).masks()
+    assert masks.shape == (2, 5, 7) and masks.dtype == bool
+    assert (masks[0] == (instance_map == 4)).all() and (masks[1] == (instance_map == 9)).all()
+    assert EncodedInstances(5, 7, []).masks().shape == (0, 5, 7)
