@@ -181,18 +181,20 @@ def test_sweep_changes_only_its_axis_and_measures_it(smoke_run):
     # ground truths the generator's maps and ours' maps the kept predictions of seed 0.
     examples = root / 'results' / 'sweep_crossing_fraction_examples'
     rows = sorted(path.name for path in (examples / 'input').iterdir())
-    assert rows == [f'{index:02d}-crossing_fraction-{level}-{image}.png'
-                    for index, level in enumerate(('0.00', '1.00')) for image in ('00000', '00001')]
+    levels = profile.sweep_levels['crossing_fraction']
+    assert rows == [f'{index:02d}-crossing_fraction-{level:.2f}-{image}.png'
+                    for index, level in enumerate(levels) for image in ('00000', '00001')]
+    row = f'{levels.index(1.0):02d}-crossing_fraction-1.00-00001.png'
     for column in ('ground_truth', 'ours', 'maskrcnn'):
         assert sorted(path.name for path in (examples / column).iterdir()) == rows
     level = root / 'data' / 'smoke-sweep' / 'crossing_fraction-1.00'
     truth = cv2.imread(str(level / 'instances' / 'test' / '00001.png'), cv2.IMREAD_UNCHANGED)
-    shown = cv2.imread(str(examples / 'ground_truth' / rows[-1]), cv2.IMREAD_UNCHANGED)
+    shown = cv2.imread(str(examples / 'ground_truth' / row), cv2.IMREAD_UNCHANGED)
     assert (truth == shown).all()
     with gzip.open(root / 'results' / 'runs' / 'ours_seed0_crossing_fraction-1.00.json.gz') as f:
         kept = json.load(f)['run']['evaluation']['predictions']['00001.png']
     predicted = EncodedInstances.from_json(kept).masks()
-    shown = cv2.imread(str(examples / 'ours' / rows[-1]), cv2.IMREAD_UNCHANGED)
+    shown = cv2.imread(str(examples / 'ours' / row), cv2.IMREAD_UNCHANGED)
     assert {tuple((shown == i).ravel()) for i in range(1, shown.max() + 1)} == \
         {tuple(mask.ravel()) for mask in predicted}  # ours: disjoint masks, all shown
 
