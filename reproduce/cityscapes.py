@@ -194,6 +194,7 @@ def figure_data(cfg: Config, checkpoint: str, out: Path, rows: int, candidates: 
 
     Figure 1 takes the image with the most cars, cropped to them (the paper shows parked cars).
     """
+    from mmengine.registry import DefaultScope
     from mmseg.registry import DATASETS
 
     from discseg.datasets.cityscapes import THING_CLASSES, THING_LABEL_IDS
@@ -202,7 +203,8 @@ def figure_data(cfg: Config, checkpoint: str, out: Path, rows: int, candidates: 
     margins = cfg.model.decode_head.loss_embedding  # the figure draws the trained loss's margins
     listing = copy.deepcopy(cfg.test_dataloader.dataset)
     listing.pipeline = []  # only the file list is read here
-    dataset = DATASETS.build(listing)
+    with DefaultScope.overwrite_default_scope('mmseg'):  # a baseline's runner may have left mmdet
+        dataset = DATASETS.build(listing)
     gt_files = [Path(dataset.get_data_info(i)['seg_map_path'])
                 for i in range(min(candidates, len(dataset)))]
     chosen = _select_rows(gt_files, rows)

@@ -146,8 +146,11 @@ def training_record(work_dir: Path, max_iters: int, monitor: str | None) -> Trai
     if monitor is not None and history:
         best_entry = max(history, key=lambda entry: entry[monitor])  # max keeps the first maximum
         best_iteration, best_score = best_entry['iteration'], best_entry[monitor]
-        # as CheckpointHook names it, '/' of a prefixed metric ('cityscapes/AP') made '_'
+        # as CheckpointHook names it, '/' of a prefixed metric ('cityscapes/AP') made '_'; an
+        # epoch-based loop names it by epoch, which CheckpointHook records as 'best_ckpt'
         best = Path(work_dir) / f'best_{monitor}_iter_{best_iteration}.pth'.replace('/', '_')
+        if not best.exists() and info.get('best_ckpt') and '_epoch_' in info['best_ckpt']:
+            best = Path(work_dir) / Path(info['best_ckpt']).name
         if not best.exists():
             raise FileNotFoundError(f'{work_dir}: the best validation {monitor} {best_score:.4f} '
                                     f'was at iteration {best_iteration}, but {best.name} is missing')
