@@ -53,7 +53,7 @@ def machine() -> dict[str, Any]:
     return {
         'host': platform.node(),
         'cpu': platform.processor() or platform.machine(),
-        'cpu_model': _cpu_model(),
+        'cpu_model': cpu_model(),
         # The instruction set torch's CPU kernels dispatch on: floating-point results (and so
         # training trajectories) are the same across machines only where this is.
         'cpu_capability': torch.backends.cpu.get_cpu_capability(),
@@ -65,7 +65,8 @@ def machine() -> dict[str, Any]:
     }
 
 
-def _cpu_model() -> str | None:
+def cpu_model() -> str | None:
+    """The CPU's model name from /proc/cpuinfo (None where there is none)."""
     try:
         lines = Path('/proc/cpuinfo').read_text().splitlines()
     except OSError:

@@ -9,29 +9,18 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import time
 from pathlib import Path
 from typing import Callable, Mapping
 
 import torch
 
-from ..stages import git_commit
+from ..stages import cpu_model, git_commit
 
 
 def machine_info() -> dict:
     """What the ratios were measured on: CPU, thread count, library versions, commit."""
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open('/proc/cpuinfo') as f:
-            cpu = next(line.split(':', 1)[1].strip() for line in f if line.startswith('model name'))
-    except (OSError, StopIteration):
-        pass
-    try:
-        commit = subprocess.run(['git', 'rev-parse', 'HEAD'], capture_output=True, text=True,
-                                cwd=Path(__file__).parent, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        commit = 'unknown'
+    cpu = cpu_model() or platform.processor() or platform.machine()
     return {
         'cpu': cpu,
         'cores': os.cpu_count(),
@@ -39,7 +28,7 @@ def machine_info() -> dict:
         'torch': torch.__version__,
         'cuda': torch.cuda.get_device_name() if torch.cuda.is_available() else None,
         'python': platform.python_version(),
-        'commit': commit,
+        'commit': git_commit(),
     }
 
 
@@ -65,7 +54,7 @@ def interleaved_medians(methods: Mapping[str, Callable[[], object]], repeats: in
 
 def save_report(path: Path, report: dict) -> None:
     """Write ``report`` (plus the machine info) as JSON atomically, and print it."""
-    report = {'machine': machine_info(), 'commit': git_commit(), **report}
+    report = {'machine': machine_info(), **report}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + '.tmp')
     tmp.write_text(json.dumps(report, indent=2) + '\n')
