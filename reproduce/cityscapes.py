@@ -30,18 +30,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-import cv2
-import numpy as np
 import pandas as pd
 from mmengine.config import Config
 from mmengine.dist import all_gather_object, is_main_process
 from mmengine.hooks import Hook
 
 from discseg.datasets.cityscapes import CityscapesInstanceDataset
-from discseg.datasets.label_maps import read_label_png
 from discseg.engine import KeepOutputsHook
 
 from .benchmarks.table4 import measure_networks, size_name
+from .cityscapes_figure_data import choose_rows, write_figure_data
 from .profiles import CITYSCAPES_OURS, CITYSCAPES_PROFILES as PROFILES
 from .profiles import CityscapesProfile, TrainSpec
 from .experiment import Experiment
@@ -111,7 +109,8 @@ def ours_config(experiment: Experiment, name: str, config: Path, profile: Citysc
                             seed=profile.seed, spec=spec, options={
                                 'val_evaluator.output_dir': str(work_dir / 'validation'),
                                 'launcher': args.launcher})
-    return start_from(set_input_size(cfg, size), args.init_checkpoint if config == CITYSCAPES_OURS else None)
+    init = args.init_checkpoint if config == CITYSCAPES_OURS else None  # Table 4's start fresh
+    return start_from(set_input_size(cfg, size), init)
 
 
 def evaluate_checkpoint(cfg: Config, checkpoint: str | Path, output_dir: Path,
@@ -166,48 +165,19 @@ def maskrcnn_stages(experiment: Experiment, profile: CityscapesProfile, data_roo
 
 # --------------------------------------------------------------------------- figures
 
-def _select_rows(gt_files: list[Path], count: int) -> list[int]:
-    """Val images for Figure 6, greedily covering the most instance classes, then instances."""
-    ids = [read_label_png(path, require_16bit=True) for path in gt_files]
-    classes = [set(np.unique(image[image >= 1000] // 1000).tolist()) for image in ids]
-    counts = [len(np.unique(image[image >= 1000])) for image in ids]
-    chosen, covered = [], set()
-    for _ in range(min(count, len(ids))):
-        best = max((i for i in range(len(ids)) if i not in chosen),
-                   key=lambda i: (len(classes[i] - covered), counts[i]))
-        chosen.append(best)
-        covered |= classes[best]
-    return chosen
-
-
-def _crop_around(mask: np.ndarray) -> tuple[slice, slice]:
-    """The bounding box of ``mask`` (the whole image when it is empty)."""
-    if not mask.any():
-        return np.s_[:, :]
-    rows, cols = np.nonzero(mask)
-    return np.s_[rows.min():rows.max() + 1, cols.min():cols.max() + 1]
-
-
 def figure_data(cfg: Config, checkpoint: str, out: Path, rows: int, candidates: int = 50) -> dict:
-    """Predict a few val images through the test loop; write Figure 6's rows (examples/) and
-    Figure 1's crop (npz).
-
-    Figure 1 takes the image with the most cars, cropped to them (the paper shows parked cars).
-    """
+    """Predict Figure 6's val images (chosen among the first ``candidates``) through the test
+    loop, keeping their embeddings, and write the figures' inputs (``cityscapes_figure_data``)."""
     from mmengine.registry import DefaultScope
     from mmseg.registry import DATASETS
 
-    from discseg.datasets.cityscapes import THING_CLASSES, THING_LABEL_IDS
-
-    car = THING_LABEL_IDS[THING_CLASSES.index('car')]
-    margins = cfg.model.decode_head.loss_embedding  # the figure draws the trained loss's margins
     listing = copy.deepcopy(cfg.test_dataloader.dataset)
     listing.pipeline = []  # only the file list is read here
     with DefaultScope.overwrite_default_scope('mmseg'):  # a baseline's runner may have left mmdet
         dataset = DATASETS.build(listing)
     gt_files = [Path(dataset.get_data_info(i)['seg_map_path'])
                 for i in range(min(candidates, len(dataset)))]
-    chosen = _select_rows(gt_files, rows)
+    chosen = choose_rows(gt_files, rows)
     cfg.model.test_cfg.keep_embeddings = True
     cfg.test_dataloader.dataset.indices = chosen
     predicted = KeepOutputsHook()
@@ -215,30 +185,9 @@ def figure_data(cfg: Config, checkpoint: str, out: Path, rows: int, candidates: 
                         format_only=True)
     # Several processes each predict their share of the images: one writes them all.
     outputs = [sample for share in all_gather_object(predicted.outputs) for sample in share]
-    if not is_main_process():
-        return {'rows': [str(gt_files[i]) for i in chosen]}
-    most_cars = -1
-    for sample in outputs:
-        name = Path(sample.img_path).name.replace('_leftImg8bit.png', '.png')
-        image = cv2.imread(sample.img_path)
-        gt = sample.gt_instance_map.data[0].numpy().astype(np.uint16)
-        pred = sample.pred_instance_map.data[0].numpy().astype(np.uint16)
-        half = (image.shape[1] // 2, image.shape[0] // 2)  # Figure 6 is drawn at half size
-        for kind, picture, interpolation in (('input', image, cv2.INTER_AREA),
-                                             ('ground_truth', gt, cv2.INTER_NEAREST),
-                                             ('ours', pred, cv2.INTER_NEAREST)):
-            path = out / 'examples' / kind / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            cv2.imwrite(str(path), cv2.resize(picture, half, interpolation=interpolation))
-        cars = np.where(gt // 1000 == car, gt, 0)
-        if len(np.unique(cars)) > most_cars:
-            most_cars = len(np.unique(cars))
-            crop = _crop_around(cars > 0)
-            np.savez_compressed(
-                out / 'figure1.npz', image=image[crop][..., ::-1], gt_instances=cars[crop],
-                embeddings=sample.pred_embeddings.data[(slice(None), *crop)].half().numpy(),
-                pred_instances=pred[crop], source=sample.img_path,
-                delta_v=margins.delta_v, delta_d=margins.delta_d)
+    if is_main_process():
+        margins = cfg.model.decode_head.loss_embedding  # the trained loss's margins
+        write_figure_data(outputs, out, margins.delta_v, margins.delta_d)
     return {'rows': [str(gt_files[i]) for i in chosen]}
 
 

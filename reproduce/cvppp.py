@@ -32,12 +32,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pandas as pd
-import torch
 from mmengine.config import Config
-from mmengine.registry import init_default_scope
-from mmseg.registry import MODELS
 
 from discseg.datasets.cvppp import LAYOUT, find_plants, read_image, read_label, split_plants
+from discseg.models.pretrained import widen_pretrained_backbone
 
 from .evaluate import evaluate
 from .profiles import CVPPP_PROFILES as PROFILES, CVPPPProfile
@@ -125,7 +123,8 @@ def experiment_config(experiment: Experiment, method: str, args: argparse.Namesp
                             monitor=SELECTION_METRIC if spec is not None else None,
                             num_workers=args.num_workers, options=options)
     if method == 'ours' and args.pretrained is not None:
-        cfg.model.backbone.init_cfg = widen_pretrained(args.pretrained, cfg, method_dir)
+        cfg.model.backbone.init_cfg = widen_pretrained_backbone(
+            args.pretrained, cfg.model.backbone, method_dir / 'pretrained_backbone.pth')
     if method == 'maskrcnn' and args.maskrcnn_pretrained is not None:
         cfg.load_from = str(args.maskrcnn_pretrained)
     return cfg
@@ -139,33 +138,6 @@ def with_mask_source(method: str, cfg: Config, mask_source: str) -> Config:
     else:
         cfg.val_evaluator.mask_source = mask_source
     return cfg
-
-
-def widen_pretrained(checkpoint: Path, cfg: Config, work_dir: Path) -> dict:
-    """Save the backbone weights of ``checkpoint`` with input convolutions widened to the model's.
-
-    Pretrained models see 3 channels; ours sees RGB + x + y. The extra input channels get zero
-    weights, so the network starts from what the pretrained one computes on RGB and learns how to
-    use the coordinates. Returns the backbone's ``init_cfg``.
-    """
-    state = torch.load(checkpoint, map_location='cpu', weights_only=True)
-    state = state.get('state_dict', state)
-    prefix = 'backbone.' if any(key.startswith('backbone.') for key in state) else ''
-    state = {key[len(prefix):]: value for key, value in state.items() if key.startswith(prefix)}
-    init_default_scope('mmseg')
-    expected = MODELS.build(copy.deepcopy(cfg.model.backbone)).state_dict()
-    for key, value in state.items():
-        target = expected.get(key)
-        if target is not None and value.ndim == 4 and value.shape[1] < target.shape[1] \
-                and value.shape[0] == target.shape[0] and value.shape[2:] == target.shape[2:]:
-            extra = value.new_zeros((value.shape[0], target.shape[1] - value.shape[1],
-                                     *value.shape[2:]))
-            state[key] = torch.cat([value, extra], dim=1)
-            log(f'pretrained {key}: {value.shape[1]} -> {target.shape[1]} input channels')
-    widened = Path(work_dir) / 'pretrained_backbone.pth'
-    widened.parent.mkdir(parents=True, exist_ok=True)
-    torch.save({'state_dict': state}, widened)
-    return dict(type='Pretrained', checkpoint=str(widened))
 
 
 def train_stage(cfg: Config) -> dict:

@@ -24,13 +24,8 @@ import shutil
 from dataclasses import asdict
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from discseg.evaluation.mask_ap import EncodedInstances
-from discseg.evaluation.occluded_separated import occluded_separated_recall
-from discseg.evaluation.resampling import (average_precision, bootstrap_indices, image_matches,
-                                           percentile_interval)
 from discseg.fileio import write_atomic
 from discseg.synthetic.sticks import write_dataset
 
@@ -39,14 +34,12 @@ from .experiment import MIN_IMPROVEMENT, Experiment, Method, default_results, tr
 from .profiles import BASELINES, CONFIGS, STICKS_PROFILES, SticksProfile, TrainSpec
 from .runner import DATALOADERS, select_device, train
 from .stages import KeptRuns, data_identity, digest, log, warn_if_busy
+from .sticks_statistics import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, aggregate, score_test_set
 
 SELECTION_METRIC = 'sbd'
 # What the tables say of a run's training (the rest of its record names checkpoints in a work dir).
 TRAINING_FIELDS = ('iterations', 'max_iters', 'train_seconds', 'stopped_by', 'best_iteration',
                    'best_score')
-BOOTSTRAP_RESAMPLES = 1000
-BOOTSTRAP_SEED = 0
-INTERVAL_METRICS = ('sbd', 'abs_dic', 'mask_ap', 'mask_ap50')
 
 
 METHODS = {
@@ -94,6 +87,11 @@ class SticksExperiment(Experiment):
                          suffix=suffix)
         # One home for the profile's finished runs, whichever seeds a results folder shows.
         self.runs = KeptRuns((args.results or default_results('sticks', args.profile)) / 'runs')
+
+    @property
+    def method_names(self) -> dict[str, str]:
+        """This run's methods, in order, with the names the tables give them."""
+        return {method: METHODS[method].name for method in self.methods}
 
     def spec(self, method: str) -> TrainSpec:
         return self.profile.methods[method]
@@ -186,82 +184,7 @@ def generated_data(root: Path) -> dict:
     return json.loads((Path(root) / 'meta.json').read_text())
 
 
-# --- tables -----------------------------------------------------------------------------------
-def score_test_set(evaluated: dict[tuple[str, int], dict], test_root: Path,
-                   ground_truth: dict[str, EncodedInstances] | None = None) -> dict:
-    """Per method: per-seed metrics (with occluded / separated recall), and the paired bootstrap
-    over test images of every interval metric, for each method and each baseline minus ours."""
-    per_image = pd.concat([pd.DataFrame(run['evaluation']['per_image']).assign(method=method,
-                                                                                seed=seed)
-                           for (method, seed), run in evaluated.items()])
-    names = sorted(per_image.file_name.unique())
-    indices = bootstrap_indices(len(names), BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED)
-    annotations = test_root / 'annotations'
-    seeds, samples = [], {}
-    gt = ground_truth_of(test_root, names)
-    for (method, seed), run in evaluated.items():
-        out = run['evaluation']
-        ordered = [EncodedInstances.from_json(out['predictions'][name]) for name in names]
-        matches = image_matches(ordered, gt)
-        recall = occluded_separated_recall(ordered, names, annotations / 'test.json',
-                                           annotations / 'test_occluded.json',
-                                           annotations / 'test_separated.json')
-        seeds.append({'method': method, 'seed': seed, **out['metrics'], **recall,
-                      'network_ms': out['network_ms'], 'postprocess_ms': out['postprocess_ms']})
-        images = per_image[(per_image.method == method) & (per_image.seed == seed)]
-        images = images.set_index('file_name').loc[names]
-        draws = {
-            'sbd': images.sbd.to_numpy()[indices].mean(axis=1),
-            'abs_dic': np.abs(images.dic.to_numpy())[indices].mean(axis=1),
-        }
-        ap = np.array([average_precision(matches, row) for row in indices])
-        draws['mask_ap'], draws['mask_ap50'] = ap[:, 0], ap[:, 1]
-        for metric, values in draws.items():
-            samples.setdefault((method, metric), []).append(values)
-    # The statistic of a resample: the mean over seeds of each seed's score on those images.
-    mean_draws = {key: np.mean(values, axis=0) for key, values in samples.items()}
-    return {'seeds': pd.DataFrame(seeds), 'draws': mean_draws, 'per_image': per_image}
-
-
-def ground_truth_of(test_root: Path, names: list[str]) -> list[EncodedInstances]:
-    from discseg.datasets.label_maps import read_label_png
-    from discseg.evaluation.mask_ap import encode_instances
-
-    return [encode_instances(read_label_png(test_root / 'instances' / 'test' / name))
-            for name in names]
-
-
-def aggregate(scored: dict, methods: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per method: mean and std over seeds, and the 95 % interval over images; per baseline: the
-    paired difference to ours with its interval and whether the interval excludes 0."""
-    seeds, draws = scored['seeds'], scored['draws']
-    rows = []
-    for method in methods:
-        group = seeds[seeds.method == method]
-        row = {'method': method, 'name': METHODS[method].name, 'seeds': len(group)}
-        for column in group.columns.drop(['method', 'seed']):
-            values = pd.to_numeric(group[column], errors='coerce')
-            row[column] = values.mean()
-            row[f'{column}_std'] = values.std(ddof=1) if len(group) > 1 else float('nan')
-        for metric in INTERVAL_METRICS:
-            row[f'{metric}_ci_low'], row[f'{metric}_ci_high'] = percentile_interval(
-                draws[(method, metric)])
-        rows.append(row)
-    differences = []
-    for method in methods:
-        if method == 'ours' or 'ours' not in methods:
-            continue
-        for metric in INTERVAL_METRICS:
-            delta = draws[(method, metric)] - draws[('ours', metric)]
-            low, high = percentile_interval(delta)
-            point = (seeds[seeds.method == method][metric].mean()
-                     - seeds[seeds.method == 'ours'][metric].mean())
-            differences.append({'method': method, 'metric': metric, 'minus_ours': point,
-                                'ci_low': low, 'ci_high': high,
-                                'significant': bool(low > 0 or high < 0)})
-    return pd.DataFrame(rows), pd.DataFrame(differences)
-
-
+# --- tables ---------------------------------------------------------------------------------------
 def copy_examples(experiment: SticksExperiment) -> None:
     """The figure's inputs, ground truths and each method's first-seed predictions."""
     out, count = experiment.out / 'examples', experiment.profile.figure_images
@@ -280,7 +203,7 @@ def summarise(experiment: SticksExperiment, evaluated: dict) -> None:
     """Write the tables, the per-image scores, the curves and the provenance."""
     out, profile = experiment.out, experiment.profile
     scored = score_test_set(evaluated, experiment.data_root)
-    summary, differences = aggregate(scored, experiment.methods)
+    summary, differences = aggregate(scored, experiment.method_names)
     seeds = scored['seeds']
     for column in ('iterations', 'train_seconds', 'best_iteration', 'stopped_by'):
         seeds[column] = [evaluated[(m, s)]['training'][column]

@@ -30,6 +30,7 @@ from discseg.instance_maps import instance_map_from_masks
 from . import sticks
 from .profiles import STICKS_AXES
 from .stages import log
+from .sticks_statistics import BOOTSTRAP_RESAMPLES, aggregate, score_test_set
 
 SWEEP_SEED_OFFSET = 1  # the sweep's test images never repeat the main test set's
 SWEEP_EXAMPLES = 2  # test images per level shown in sweep_<axis>_examples.png
@@ -143,8 +144,7 @@ def sweep_axis(experiment: sticks.SticksExperiment, axis: str, levels: tuple) ->
         stage_names.append(f'generate_{name}')
         kept.update({stage: timing for run in evaluated.values()
                      for stage, timing in run['stages'].items()})
-        summary, delta = sticks.aggregate(sticks.score_test_set(evaluated, root),
-                                          experiment.methods)
+        summary, delta = aggregate(score_test_set(evaluated, root), experiment.method_names)
         occlusion = pd.read_csv(root / 'occlusion' / 'test.csv')
         measured = {column: occlusion[column].mean() for column in OCCLUSION_COLUMNS}
         level_text = _format_levels((level,))
@@ -169,7 +169,7 @@ def sweep_axis(experiment: sticks.SticksExperiment, axis: str, levels: tuple) ->
         'training_seeds': list(experiment.seeds),
         'methods': list(experiment.methods),
         'intervals': f'95 % percentile bootstrap over each level\'s test images, '
-                     f'{sticks.BOOTSTRAP_RESAMPLES} resamples, paired across methods and seeds',
+                     f'{BOOTSTRAP_RESAMPLES} resamples, paired across methods and seeds',
         'kept_runs': str(experiment.runs.folder),
     }, stage_names, file_name=f'sweep_{axis}_provenance.json', kept=kept)
 

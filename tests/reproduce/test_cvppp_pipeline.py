@@ -8,10 +8,7 @@ import cv2
 import h5py
 import pandas as pd
 import pytest
-import torch
 from mmengine.config import Config
-from mmengine.registry import init_default_scope
-from mmseg.registry import MODELS
 
 from discseg.datasets.cvppp import find_plants, split_plants
 from discseg.synthetic.rosettes import RosetteConfig, write_dataset
@@ -160,25 +157,6 @@ def test_cpu_profile_end_to_end(rosettes, tmp_path):
     assert 'Profile `cpu-smoke`' in markdown
     for name in ('figure5_cvppp.png', 'training_curves.png'):
         assert (out / name).stat().st_size > 0
-
-
-def test_pretrained_stem_is_widened_with_zero_coordinate_weights(tmp_path):
-    init_default_scope('mmseg')
-    cfg = Config.fromfile(CVPPP_PROFILES['smoke'].configs['ours'])
-    rgb_backbone = MODELS.build({**cfg.model.backbone, 'in_channels': 3})
-    torch.save({'state_dict': {f'backbone.{k}': v for k, v in rgb_backbone.state_dict().items()}},
-               tmp_path / 'rgb.pth')
-
-    init_cfg = cvppp.widen_pretrained(tmp_path / 'rgb.pth', cfg, tmp_path)
-    backbone = MODELS.build({**cfg.model.backbone, 'init_cfg': init_cfg})
-    backbone.init_weights()
-    stem = backbone.state_dict()['stem.0.weight']
-    rgb_stem = rgb_backbone.state_dict()['stem.0.weight']
-    assert stem.shape[1] == 5
-    torch.testing.assert_close(stem[:, :3], rgb_stem)
-    assert not stem[:, 3:].any()
-    torch.testing.assert_close(backbone.state_dict()['layer4.0.conv1.weight'],
-                               rgb_backbone.state_dict()['layer4.0.conv1.weight'])
 
 
 @pytest.mark.slow
