@@ -132,18 +132,14 @@ def evaluate_checkpoint(cfg: Config, checkpoint: str | Path, output_dir: Path,
 
 def maskrcnn_config(experiment: Experiment, profile: CityscapesProfile, data_root: Path,
                     args: argparse.Namespace, saved: bool = False) -> Config:
-    work_dir = experiment.work_dir
-    annotations = work_dir / 'maskrcnn' / 'annotations'
-    options = {'launcher': args.launcher,
-               'val_evaluator.output_dir': str(work_dir / 'maskrcnn' / 'validation')}
-    for loader, prefix, split in (('train_dataloader', 'dataset.dataset', 'train'),
-                                  ('val_dataloader', 'dataset', 'val'),
-                                  ('test_dataloader', 'dataset', 'val')):
-        options[f'{loader}.{prefix}.data_root'] = f'{data_root}/'
-        options[f'{loader}.{prefix}.ann_file'] = str(annotations / f'instances_{split}.json')
-    cfg = experiment.config('maskrcnn' if saved else None, profile.maskrcnn,
-                            work_dir / 'maskrcnn', data_root=None, seed=profile.seed,
-                            options=options)
+    from baselines.cityscapes import loader_options
+
+    work_dir = experiment.work_dir / 'maskrcnn'
+    cfg = experiment.config('maskrcnn' if saved else None, profile.maskrcnn, work_dir,
+                            data_root=None, seed=profile.seed, options={
+                                'launcher': args.launcher,
+                                'val_evaluator.output_dir': str(work_dir / 'validation'),
+                                **loader_options(data_root, work_dir / 'annotations')})
     return start_from(cfg, args.maskrcnn_checkpoint or cfg.load_from)
 
 

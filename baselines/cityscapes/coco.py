@@ -22,7 +22,11 @@ from discseg.datasets.label_maps import read_label_png
 from discseg.fileio import write_atomic
 from discseg.instance_maps import coco_mask_fields, instance_masks
 
-__all__ = ['convert_split', 'image_annotations']
+__all__ = ['convert_split', 'image_annotations', 'loader_options']
+
+# mmdetection's recipe repeats its train set (a RepeatDataset around the CityscapesDataset).
+_LOADERS = (('train_dataloader', 'dataset.dataset', 'train'), ('val_dataloader', 'dataset', 'val'),
+            ('test_dataloader', 'dataset', 'val'))
 
 
 def image_annotations(instance_ids: np.ndarray) -> list[dict]:
@@ -58,3 +62,14 @@ def convert_split(data_root: str | Path, split: str, out_file: str | Path) -> di
                                        'categories': categories}))
     return {'images': len(images), 'annotations': len(annotations),
             'crowd': sum(a['iscrowd'] for a in annotations)}
+
+
+def loader_options(data_root: str | Path, annotations: str | Path) -> dict[str, str]:
+    """Config options that point mmdetection's Cityscapes loaders at ``data_root`` and at the
+    ``instances_<split>.json`` files ``convert_split`` wrote into ``annotations`` (train trains,
+    val validates and tests)."""
+    return {option: value
+            for loader, dataset, split in _LOADERS
+            for option, value in ((f'{loader}.{dataset}.data_root', f'{data_root}/'),
+                                  (f'{loader}.{dataset}.ann_file',
+                                   str(Path(annotations) / f'instances_{split}.json')))}

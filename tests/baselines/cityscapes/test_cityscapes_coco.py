@@ -6,7 +6,7 @@ from mmengine.config import Config
 from mmengine.registry import DefaultScope
 from pycocotools import mask as mask_utils
 
-from baselines.cityscapes import convert_split
+from baselines.cityscapes import convert_split, loader_options
 from discseg.datasets.cityscapes import instance_ids_path
 from discseg.synthetic.cityscapes_tree import write_cityscapes_tree
 
@@ -66,6 +66,26 @@ def test_maskrcnn_config_is_the_recipe_with_our_metric():
     with DefaultScope.overwrite_default_scope('mmdet'):
         metric = METRICS.build(cfg.test_evaluator)
     assert type(metric).__name__ == 'CityscapesInstanceMetric'
+
+
+@pytest.mark.parametrize('config', [CONFIG, SMOKE])
+def test_loader_options_point_the_recipes_own_datasets_at_the_converted_splits(converted, config):
+    """Every option names a key the recipe has (nothing is added beside mmdetection's datasets),
+    and the loaders then read the converted files."""
+    root = converted[0]
+    cfg = Config.fromfile(config)
+    options = loader_options(root, root)
+    for option in options:
+        parent, key = option.rsplit('.', 1)
+        node = cfg
+        for part in parent.split('.'):
+            node = node[part]
+        assert key in node, option
+    cfg.merge_from_dict(options)
+    assert cfg.train_dataloader.dataset.dataset.ann_file == str(root / 'instances_train.json')
+    for loader in ('val_dataloader', 'test_dataloader'):
+        assert cfg[loader].dataset.ann_file == str(root / 'instances_val.json')
+        assert cfg[loader].dataset.data_root == f'{root}/'
 
 
 def test_smoke_config_is_the_recipe_at_its_own_scales():
