@@ -1,0 +1,52 @@
+"""Every committed Markdown table is what paper_figures draws from the committed records beside it:
+nothing in results/ was typed in, and a change of format cannot leave a stale table behind."""
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from paper_figures.cityscapes import table2_markdown, table3_markdown, table4_markdown
+from paper_figures.cvppp import table1, table1_markdown
+from paper_figures.sticks import summary_table, sweep_table, swept_axes
+
+RESULTS = Path(__file__).resolve().parents[2] / 'results'
+STICKS = sorted(path.parent for path in RESULTS.glob('sticks*/summary.md'))
+SWEEPS = [(folder, axis) for folder in STICKS for axis in swept_axes(folder)
+          if (folder / f'sweep_{axis}.md').exists()]
+CVPPP = sorted(path.parent for path in RESULTS.glob('cvppp*/table1.md'))
+CITYSCAPES = sorted(path for path in RESULTS.glob('cityscapes*/table[234].md'))
+
+
+def relative(path: Path) -> str:
+    return str(path.relative_to(RESULTS))
+
+
+def test_there_are_committed_results_to_check():
+    assert STICKS and SWEEPS
+
+
+@pytest.mark.parametrize('folder', STICKS, ids=relative)
+def test_sticks_summary(folder):
+    assert (folder / 'summary.md').read_text() == summary_table(folder)
+
+
+@pytest.mark.parametrize('folder,axis', SWEEPS, ids=lambda x: x if isinstance(x, str)
+                         else relative(x))
+def test_sticks_sweep(folder, axis):
+    assert (folder / f'sweep_{axis}.md').read_text() == sweep_table(folder, axis)
+
+
+@pytest.mark.parametrize('folder', CVPPP, ids=relative)
+def test_cvppp_table1(folder):
+    provenance = json.loads((folder / 'provenance.json').read_text())
+    table = table1(pd.read_csv(folder / 'summary.csv'))
+    assert (folder / 'table1.csv').read_text() == table.to_csv(index=False)
+    assert (folder / 'table1.md').read_text() == table1_markdown(
+        table, provenance['synthetic_data'], provenance['profile'], provenance['notes'])
+
+
+@pytest.mark.parametrize('markdown', CITYSCAPES, ids=relative)
+def test_cityscapes_tables(markdown):
+    draw = {'table2': table2_markdown, 'table3': table3_markdown, 'table4': table4_markdown}
+    assert markdown.read_text() == draw[markdown.stem](pd.read_csv(markdown.with_suffix('.csv')))
