@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from discseg.evaluation.resampling import bootstrap_indices, percentile_interval
+from discseg.evaluation.resampling import (BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED,
+                                           bootstrap_indices, percentile_interval)
 
 from .evaluate import evaluate
 from .experiment import Experiment
@@ -27,7 +28,6 @@ from .stages import data_identity, log, write_atomic
 RULES = ('unlabelled', 'nearest_centre')
 MASK_SOURCES = ('prediction', 'ground_truth')
 METRICS = ('sbd', 'abs_dic', 'fg_dice', 'mask_ap', 'mask_ap50')
-BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED = 1000, 0
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> None:
     differences = []
     for mask in args.mask_sources:
         base, nearest = per_image[mask, 'unlabelled'], per_image[mask, 'nearest_centre']
-        indices = bootstrap_indices(len(base), BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED)
+        indices = bootstrap_indices(len(base))
         for metric, values in (('sbd', lambda f: f.sbd), ('abs_dic', lambda f: f.dic.abs())):
             delta = values(nearest).to_numpy() - values(base).to_numpy()
             low, high = percentile_interval(delta[indices].mean(axis=1))

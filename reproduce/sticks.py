@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from discseg.evaluation.resampling import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED
 from discseg.fileio import write_atomic
 from discseg.synthetic.sticks import write_dataset
 
@@ -34,7 +35,7 @@ from .experiment import MIN_IMPROVEMENT, Experiment, Method, default_results, tr
 from .profiles import BASELINES, CONFIGS, STICKS_PROFILES, SticksProfile, TrainSpec
 from .runner import DATALOADERS, select_device, train
 from .stages import KeptRuns, data_identity, digest, log, warn_if_busy
-from .sticks_statistics import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, aggregate, score_test_set
+from .sticks_statistics import aggregate, score_test_set
 
 SELECTION_METRIC = 'sbd'
 # What the tables say of a run's training (the rest of its record names checkpoints in a work dir).

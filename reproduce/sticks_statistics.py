@@ -20,11 +20,8 @@ from discseg.evaluation.occluded_separated import occluded_separated_recall
 from discseg.evaluation.resampling import (average_precision, bootstrap_indices, image_matches,
                                            percentile_interval)
 
-__all__ = ['BOOTSTRAP_RESAMPLES', 'BOOTSTRAP_SEED', 'INTERVAL_METRICS', 'REFERENCE', 'aggregate',
-           'score_test_set']
+__all__ = ['INTERVAL_METRICS', 'REFERENCE', 'aggregate', 'score_test_set']
 
-BOOTSTRAP_RESAMPLES = 1000
-BOOTSTRAP_SEED = 0
 INTERVAL_METRICS = ('sbd', 'abs_dic', 'mask_ap', 'mask_ap50')
 REFERENCE = 'ours'  # every baseline's difference is taken to this method
 
@@ -38,7 +35,7 @@ def score_test_set(evaluated: Mapping[tuple[str, int], dict], test_root: Path) -
                                                                                 seed=seed)
                            for (method, seed), run in evaluated.items()])
     names = sorted(per_image.file_name.unique())
-    indices = bootstrap_indices(len(names), BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED)
+    indices = bootstrap_indices(len(names))
     annotations = test_root / 'annotations'
     ground_truth = [encode_instances(read_label_png(test_root / 'instances' / 'test' / name))
                     for name in names]

@@ -24,13 +24,14 @@ import numpy as np
 import pandas as pd
 
 from discseg.evaluation.mask_ap import EncodedInstances
+from discseg.evaluation.resampling import BOOTSTRAP_RESAMPLES
 from discseg.fileio import write_atomic
 from discseg.instance_maps import instance_map_from_masks
 
 from . import sticks
 from .profiles import STICKS_AXES
 from .stages import log
-from .sticks_statistics import BOOTSTRAP_RESAMPLES, aggregate, score_test_set
+from .sticks_statistics import aggregate, score_test_set
 
 SWEEP_SEED_OFFSET = 1  # the sweep's test images never repeat the main test set's
 SWEEP_EXAMPLES = 2  # test images per level shown in sweep_<axis>_examples.png

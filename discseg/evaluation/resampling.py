@@ -18,15 +18,20 @@ from pycocotools.cocoeval import COCOeval
 
 from .mask_ap import EncodedInstances, coco_objects
 
-__all__ = ['ImageMatches', 'average_precision', 'bootstrap_indices', 'image_matches',
-           'percentile_interval']
+__all__ = ['BOOTSTRAP_RESAMPLES', 'BOOTSTRAP_SEED', 'ImageMatches', 'average_precision',
+           'bootstrap_indices', 'image_matches', 'percentile_interval']
+
+# Every interval in results/ is drawn from this many resamples of this seeded stream.
+BOOTSTRAP_RESAMPLES = 1000
+BOOTSTRAP_SEED = 0
 
 MAX_DETECTIONS = 100
 RECALL_THRESHOLDS = np.linspace(0.0, 1.0, 101)  # COCOeval's recThrs
 IOU_THRESHOLDS = np.linspace(0.5, 0.95, 10)  # COCOeval's iouThrs
 
 
-def bootstrap_indices(num_images: int, num_resamples: int = 1000, seed: int = 0) -> np.ndarray:
+def bootstrap_indices(num_images: int, num_resamples: int = BOOTSTRAP_RESAMPLES,
+                      seed: int = BOOTSTRAP_SEED) -> np.ndarray:
     """(num_resamples, num_images) image indices drawn with replacement, from a seeded stream."""
     if num_images < 1:
         raise ValueError(f'cannot resample {num_images} images')
