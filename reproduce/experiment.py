@@ -47,7 +47,8 @@ def training_options(spec: TrainSpec, monitor: str | None = None,
                      min_delta: float = MIN_IMPROVEMENT) -> dict[str, Any]:
     """The mmengine options of a training spec: batch, iteration budget, validation and
     checkpoint interval; with ``monitor``, the best checkpoint and early stopping by that
-    validation metric (higher is better), so that every method stops by the same rule."""
+    validation metric (higher is better; from ``spec.min_iters`` on, if set), so that every method
+    stops by the same rule."""
     options = {
         'train_dataloader.batch_size': spec.batch_size,
         'train_cfg.max_iters': spec.max_iters,
@@ -60,7 +61,9 @@ def training_options(spec: TrainSpec, monitor: str | None = None,
             'default_hooks.checkpoint.save_best': monitor,
             'default_hooks.checkpoint.rule': 'greater',
             'custom_hooks': [dict(type='ResumableEarlyStoppingHook', monitor=monitor,
-                                  rule='greater', patience=spec.patience, min_delta=min_delta)],
+                                  rule='greater', patience=spec.patience, min_delta=min_delta,
+                                  **({} if spec.min_iters is None else
+                                     {'begin': spec.min_iters}))],
         })
     return options
 

@@ -108,6 +108,8 @@ def canonical(value: Any) -> Any:
 
 
 def _to_json(value: Any) -> Any:
+    if hasattr(value, 'fingerprint'):  # a dataclass that says what of it an identity holds
+        return value.fingerprint()
     if hasattr(value, '__dataclass_fields__'):
         from dataclasses import asdict
         return asdict(value)

@@ -63,18 +63,30 @@ class ValidationHistoryHook(Hook):
 
 @HOOKS.register_module()
 class ResumableEarlyStoppingHook(EarlyStoppingHook):
-    """mmengine's early stopping, with its best score and patience count checkpointed.
+    """mmengine's early stopping, with its best score and patience count checkpointed, and never
+    before iteration ``begin``.
 
     The state is kept in the message hub (saved with every checkpoint) instead of on the hook, so a
-    resumed run remembers how long it has waited.
+    resumed run remembers how long it has waited. Before ``begin`` the patience is counted but does
+    not stop training: a method whose validation score stays near 0 while it learns to find
+    objects at all (SOLOv2 on the sticks, for several hundred iterations) is not stopped for it.
     """
+
+    def __init__(self, *args, begin: int = 0, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.begin = begin
 
     def after_val_epoch(self, runner, metrics) -> None:
         state = runner.message_hub.get_info(EARLY_STOPPING, None) or {
             'best_score': -math.inf if self.rule == 'greater' else math.inf,
             'wait_count': 0, 'stopped_at': None}
         self.best_score, self.wait_count = state['best_score'], state['wait_count']
+        stopping_before = runner.train_loop.stop_training
         super().after_val_epoch(runner, metrics)
+        if runner.train_loop.stop_training and not stopping_before and runner.iter < self.begin:
+            runner.train_loop.stop_training = False
+            runner.logger.info(f'no early stop before iteration {self.begin} (now '
+                               f'{runner.iter}; {self.wait_count} validations without gain)')
         if self.monitor in metrics:
             runner.message_hub.update_info(EARLY_STOPPING, {
                 'best_score': self.best_score, 'wait_count': self.wait_count,

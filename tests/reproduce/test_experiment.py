@@ -5,7 +5,8 @@ from pathlib import Path
 from mmengine.config import Config
 
 from reproduce.experiment import MIN_IMPROVEMENT, Experiment, default_results, training_options
-from reproduce.profiles import TrainSpec
+from reproduce.profiles import TrainSpec, stopping_after_half
+from reproduce.stages import digest
 
 SPEC = TrainSpec(batch_size=8, max_iters=3800, val_interval=200, patience=4, num_workers=0)
 STICKS_CONFIG = Path('reproduce/configs/sticks/discseg_unet_1xb8-4k_sticks.py')
@@ -24,6 +25,18 @@ def test_a_spec_sets_batch_budget_and_intervals_and_the_monitor_adds_early_stopp
         min_delta=MIN_IMPROVEMENT)]
     # Short validation intervals log at least once between validations.
     assert training_options(TrainSpec(1, 12, 6))['default_hooks.logger.interval'] == 1
+
+
+def test_stopping_after_half_sets_the_hooks_begin_and_only_its_identity_changes():
+    late = stopping_after_half(SPEC)
+    assert late.min_iters == 1900
+    hook, = training_options(late, monitor='sbd')['custom_hooks']
+    assert hook['begin'] == 1900
+    # A spec without the option keeps the identity it had before the option existed.
+    assert SPEC.fingerprint() == {'batch_size': 8, 'max_iters': 3800, 'val_interval': 200,
+                                  'patience': 4, 'num_workers': 0}
+    assert digest({'spec': SPEC}) == digest({'spec': SPEC.fingerprint()})
+    assert digest({'spec': late}) != digest({'spec': SPEC})
 
 
 def test_results_folders_name_the_profile_and_what_else_differs(tmp_path):

@@ -52,3 +52,17 @@ def test_early_stopping_starts_from_nothing():
     hook = ResumableEarlyStoppingHook('sbd', rule='greater', min_delta=0.001, patience=1)
     validate(hook, runner, 5, 0.0)  # any finite score is a gain over the start
     assert runner.message_hub.get_info(EARLY_STOPPING)['wait_count'] == 0
+
+
+def test_early_stopping_waits_until_begin_then_stops_on_the_patience_it_counted():
+    """Patience 1 from iteration 30: the waits at 10 and 20 count but do not stop; at 30 the
+    patience is long spent, so the first validation there stops."""
+    runner = fake_runner('stopping-begin')
+    hook = ResumableEarlyStoppingHook('sbd', rule='greater', min_delta=0.001, patience=1, begin=30)
+    for iteration, score in ((5, 0.3), (10, 0.2), (20, 0.1)):
+        validate(hook, runner, iteration, score)
+        assert not runner.train_loop.stop_training
+    assert runner.message_hub.get_info(EARLY_STOPPING)['wait_count'] == 2
+    validate(hook, runner, 30, 0.2)
+    assert runner.train_loop.stop_training
+    assert runner.message_hub.get_info(EARLY_STOPPING)['stopped_at'] == 30
