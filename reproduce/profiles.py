@@ -251,8 +251,8 @@ CVPPP_PROFILES = {
 # run of it on a few generated plants.
 CVPPP_PROFILES['cpu-smoke'] = replace(
     CVPPP_PROFILES['cpu'], notes='Plumbing check of the cpu profile: numbers mean nothing.',
-    methods={method: TrainSpec(batch_size=2, max_iters=2, val_interval=1, patience=1,
-                               num_workers=0)
+    methods={method: stopping_after_half(TrainSpec(batch_size=2, max_iters=2, val_interval=1,
+                                                   patience=1, num_workers=0))
              for method in ('ours', 'maskrcnn')})
 
 

@@ -115,6 +115,7 @@ def test_cpu_profile_configs_keep_the_given_fg_protocol_at_one_input_size():
     assert set(cpu.methods) == {'ours', 'maskrcnn'}
     for spec in cpu.methods.values():
         assert spec.max_iters % spec.val_interval == 0
+        assert spec.min_iters == spec.max_iters // 2  # early stopping in the second half only
 
 
 def test_cpu_profile_end_to_end(rosettes, tmp_path):
@@ -141,7 +142,8 @@ def test_cpu_profile_end_to_end(rosettes, tmp_path):
                                                      spec.batch_size)
         [stopping] = [hook for hook in cfg.custom_hooks
                       if hook['type'] == 'ResumableEarlyStoppingHook']
-        assert (stopping['monitor'], stopping['patience']) == ('sbd', spec.patience)
+        assert (stopping['monitor'], stopping['patience'], stopping['begin']) == (
+            'sbd', spec.patience, spec.max_iters // 2)
         trained = json.loads((work / 'stages' / f'train_{method}.json').read_text())['output']
         assert Path(trained['checkpoint']).name == f"iter_{trained['iterations']}.pth"  # the last
         rows = summary[summary['method'] == method]
