@@ -53,10 +53,14 @@ def interleaved_medians(methods: Mapping[str, Callable[[], object]], repeats: in
 
 
 def save_report(path: Path, report: dict) -> None:
-    """Write ``report`` (plus the machine info) as JSON atomically, and print it."""
+    """Write ``report`` (plus the machine info) as JSON atomically, print it, and redraw the
+    components' table of its folder (``paper_figures.benchmarks``)."""
+    from paper_figures.benchmarks import draw_benchmarks
+
     report = {'machine': machine_info(), **report}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + '.tmp')
     tmp.write_text(json.dumps(report, indent=2) + '\n')
     os.replace(tmp, path)
     print(json.dumps(report, indent=2))
+    draw_benchmarks(path.parent)

@@ -1,16 +1,20 @@
-"""Every committed Markdown table is what paper_figures draws from the committed records beside it:
-nothing in results/ was typed in, and a change of format cannot leave a stale table behind."""
+"""Every committed Markdown table is what paper_figures draws from the committed records beside it,
+and every table in the README is one of them: nothing was typed in, and a change of format cannot
+leave a stale table behind."""
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from paper_figures.benchmarks import benchmarks_table
 from paper_figures.cityscapes import table2_markdown, table3_markdown, table4_markdown
 from paper_figures.cvppp import table1, table1_markdown
 from paper_figures.sticks import summary_table, sweep_table, swept_axes
 
-RESULTS = Path(__file__).resolve().parents[2] / 'results'
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / 'results'
 STICKS = sorted(path.parent for path in RESULTS.glob('sticks*/summary.md'))
 SWEEPS = [(folder, axis) for folder in STICKS for axis in swept_axes(folder)
           if (folder / f'sweep_{axis}.md').exists()]
@@ -50,3 +54,16 @@ def test_cvppp_table1(folder):
 def test_cityscapes_tables(markdown):
     draw = {'table2': table2_markdown, 'table3': table3_markdown, 'table4': table4_markdown}
     assert markdown.read_text() == draw[markdown.stem](pd.read_csv(markdown.with_suffix('.csv')))
+
+
+def test_component_benchmarks():
+    folder = RESULTS / 'benchmarks'
+    assert (folder / 'benchmarks.md').read_text() == benchmarks_table(folder)
+
+
+def test_every_readme_table_is_a_committed_results_table():
+    tables = re.findall(r'((?:^\|.*\n)+)', (ROOT / 'README.md').read_text(), flags=re.M)
+    committed = [path.read_text() for path in RESULTS.rglob('*.md')]
+    assert tables
+    for table in tables:
+        assert any(table in text for text in committed), table.splitlines()[0]
