@@ -15,14 +15,12 @@ batch_augments = [
 ]
 custom_hooks = [
     dict(
+        begin=1800,
         min_delta=0.001,
         monitor='sbd',
         patience=4,
         rule='greater',
         type='ResumableEarlyStoppingHook'),
-    dict(type='ValidationHistoryHook'),
-    dict(type='TrainingTimerHook'),
-    dict(type='ExactResumeHook'),
 ]
 custom_imports = dict(
     allow_failed_imports=False, imports=[

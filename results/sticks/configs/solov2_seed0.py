@@ -2,14 +2,12 @@ auto_scale_lr = dict(base_batch_size=16, enable=True)
 backend_args = None
 custom_hooks = [
     dict(
+        begin=1400,
         min_delta=0.001,
         monitor='sbd',
         patience=4,
         rule='greater',
         type='ResumableEarlyStoppingHook'),
-    dict(type='ValidationHistoryHook'),
-    dict(type='TrainingTimerHook'),
-    dict(type='ExactResumeHook'),
 ]
 custom_imports = dict(
     allow_failed_imports=False, imports=[
