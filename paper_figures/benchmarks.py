@@ -15,19 +15,15 @@ from pathlib import Path
 from discseg.fileio import write_atomic
 
 
-def _goal(text: str) -> str:
-    return f'{text}x'
-
-
 def loss_rows(loss: dict) -> list[tuple[str, str, str]]:
     case, goals = loss['case'], loss['goals']
     name = (f"loss fwd+bwd, B={case['batch']}, D={case['dim']}, {case['size']}x{case['size']}, "
             f"{case['instances']} instances")
     return [
         (f'{name}: speed-up over a loop-based port', f"{loss['speedup_vs_loop_reference']:.1f}x",
-         _goal(goals['speedup_vs_loop_reference'])),
+         f"{goals['speedup_vs_loop_reference']}x"),
         ('same: slowdown against a per-pixel norm (the floor)', f"{loss['slowdown_vs_floor']:.2f}x",
-         _goal(goals['slowdown_vs_floor'])),
+         f"{goals['slowdown_vs_floor']}x"),
         ('same: the loop-based port against the floor (the most any loss could gain)',
          f"{loss['loop_reference_vs_floor']:.1f}x", ''),
     ]
@@ -56,15 +52,14 @@ def benchmarks_table(folder: Path) -> str:
     loss = json.loads((folder / 'loss.json').read_text())
     clustering = json.loads((folder / 'clustering.json').read_text())
     lines = ['| benchmark | measured | goal |', '|---|---|---|']
-    lines += [f'| {name} | {measured} | {goal} |'.replace('|  |', '| |')
-              for name, measured, goal in loss_rows(loss) + clustering_rows(clustering)]
-    machines = {json.dumps({key: report['machine'][key] for key in ('cpu', 'cores',
-                                                                    'torch_threads')})
-                for report in (loss, clustering)}
+    lines += ['| ' + ' | '.join(row) + ' |' if row[2] else f'| {row[0]} | {row[1]} | |'
+              for row in loss_rows(loss) + clustering_rows(clustering)]
+    described = [{key: report['machine'][key] for key in ('cpu', 'cores', 'torch_threads')}
+                 for report in (loss, clustering)]
     commits = sorted({report['machine']['commit'][:10] for report in (loss, clustering)})
-    machine = loss['machine']
+    machine = described[0]
     where = (f"{machine['cpu']}, {machine['cores']} cores, {machine['torch_threads']} torch "
-             'threads' if len(machines) == 1 else 'two machines (see the JSON files)')
+             'threads' if described[0] == described[1] else 'two machines (see the JSON files)')
     return '\n'.join(lines) + f"\n\nMeasured on {where} (commit {', '.join(commits)}).\n"
 
 
