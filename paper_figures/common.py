@@ -1,7 +1,7 @@
 """Drawing shared by the figures: instance colours, the paper's example grids, training curves."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import cv2
@@ -41,10 +41,11 @@ def read_example(path: Path, is_input: bool) -> np.ndarray:
 
 
 def draw_example_grid(examples: Path, columns: dict[str, str], path: Path, cell: float = 2.2,
-                      dpi: int = 100, label_rows: bool = False) -> Path:
+                      dpi: int = 100, row_label: Callable[[str], str] | None = None) -> Path:
     """The paper's example figures: one image a row, ``columns`` (folder -> title) side by side.
 
     ``examples/<folder>/<name>.png`` holds each column's picture; the first column is the input.
+    ``row_label`` names a row from its file stem, beside the input.
     """
     names = sorted(p.name for p in (examples / next(iter(columns))).glob('*.png'))
     figure, axes = plt.subplots(len(names), len(columns), squeeze=False,
@@ -58,8 +59,8 @@ def draw_example_grid(examples: Path, columns: dict[str, str], path: Path, cell:
             axis.set_yticks([])
             if row == 0:
                 axis.set_title(title)
-        if label_rows:
-            axes[row, 0].set_ylabel(Path(name).stem)
+        if row_label is not None:
+            axes[row, 0].set_ylabel(row_label(Path(name).stem), fontsize=8)
     return save_figure(figure, path, dpi)
 
 

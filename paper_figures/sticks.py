@@ -36,7 +36,14 @@ def draw_sweep_examples(results: Path, axis_name: str) -> Path:
     examples = results / f'sweep_{axis_name}_examples'
     columns = {kind: title for kind, title in TITLES.items() if (examples / kind).is_dir()}
     return draw_example_grid(examples, columns, results / f'sweep_{axis_name}_examples.png',
-                             cell=1.8, label_rows=True)
+                             cell=1.8, row_label=lambda stem: sweep_row_label(stem, axis_name))
+
+
+def sweep_row_label(stem: str, axis_name: str) -> str:
+    """``'03-crossing_fraction-0.75-00001'`` (row, axis, level, image; as the sweep names its
+    examples) -> ``'0.75\nimage 1'``: short enough to fit beside its row."""
+    level, image = stem.split('-', 1)[1].removeprefix(f'{axis_name}-').rsplit('-', 1)
+    return f'{level}\nimage {int(image)}'
 
 
 def draw_curves(results: Path) -> Path:
