@@ -77,7 +77,7 @@ def draw_figure5(results: Path, example_masks: dict[str, str]) -> Path:
     columns.update({method: f'{METHOD_NAMES[method]} ({MASK_SOURCE_NAMES[mask]})'
                     for method, mask in example_masks.items()})
     return draw_example_grid(results / 'examples', columns, results / 'figure5_cvppp.png',
-                             cell=2.6, label_rows=True)
+                             cell=2.6, row_label=str)
 
 
 def draw_cvppp_results(results: Path) -> None:
