@@ -112,9 +112,10 @@ def train(cfg: Config) -> TrainingRecord:
 
     ``load_from`` only initialises a fresh run. mmengine would resume *from* ``load_from``
     (iteration and optimizer included) whenever it is set with ``resume=True``, so a resumed run
-    drops it and mmengine finds the work dir's latest checkpoint.
+    drops it and mmengine finds the work dir's latest checkpoint. ``cfg`` itself is left as it
+    was, so a config saved with the results is the same whether or not this process trained it.
     """
-    cfg = with_run_hooks(cfg)
+    cfg = with_run_hooks(copy.deepcopy(cfg))
     cfg.resume = (Path(cfg.work_dir) / 'last_checkpoint').exists()
     if cfg.resume:
         cfg.load_from = None
