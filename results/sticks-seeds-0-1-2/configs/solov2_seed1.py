@@ -8,9 +8,6 @@ custom_hooks = [
         patience=4,
         rule='greater',
         type='ResumableEarlyStoppingHook'),
-    dict(type='ValidationHistoryHook'),
-    dict(type='TrainingTimerHook'),
-    dict(type='ExactResumeHook'),
 ]
 custom_imports = dict(
     allow_failed_imports=False, imports=[
