@@ -41,7 +41,7 @@ def draw_sweep_examples(results: Path, axis_name: str) -> Path:
 
 def sweep_row_label(stem: str, axis_name: str) -> str:
     """``'03-crossing_fraction-0.75-00001'`` (row, axis, level, image; as the sweep names its
-    examples) -> ``'0.75\nimage 1'``: short enough to fit beside its row."""
+    examples) -> ``0.75`` over ``image 1``: short enough to fit beside its row."""
     level, image = stem.split('-', 1)[1].removeprefix(f'{axis_name}-').rsplit('-', 1)
     return f'{level}\nimage {int(image)}'
 
