@@ -25,7 +25,6 @@ so ``--launcher pytorch`` under ``torchrun`` spreads them over several GPUs.
 from __future__ import annotations
 
 import argparse
-import copy
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -43,7 +42,7 @@ from .cityscapes_figure_data import choose_rows, write_figure_data
 from .profiles import CITYSCAPES_OURS, CITYSCAPES_PROFILES as PROFILES
 from .profiles import CityscapesProfile, TrainSpec
 from .experiment import Experiment
-from .runner import DATALOADERS, build_runner, select_device, train
+from .runner import DATALOADERS, build_listing, build_runner, select_device, train
 from .stages import Stages, data_identity, log, write_atomic
 
 TABLE3_SETTINGS = [(mask, clustering) for mask in ('prediction', 'ground_truth')
@@ -164,13 +163,7 @@ def maskrcnn_stages(experiment: Experiment, profile: CityscapesProfile, data_roo
 def figure_data(cfg: Config, checkpoint: str, out: Path, rows: int, candidates: int = 50) -> dict:
     """Predict Figure 6's val images (chosen among the first ``candidates``) through the test
     loop, keeping their embeddings, and write the figures' inputs (``cityscapes_figure_data``)."""
-    from mmengine.registry import DefaultScope
-    from mmseg.registry import DATASETS
-
-    listing = copy.deepcopy(cfg.test_dataloader.dataset)
-    listing.pipeline = []  # only the file list is read here
-    with DefaultScope.overwrite_default_scope('mmseg'):  # a baseline's runner may have left mmdet
-        dataset = DATASETS.build(listing)
+    dataset = build_listing(cfg.test_dataloader.dataset)
     gt_files = [Path(dataset.get_data_info(i)['seg_map_path'])
                 for i in range(min(candidates, len(dataset)))]
     chosen = choose_rows(gt_files, rows)

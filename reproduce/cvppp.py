@@ -40,7 +40,7 @@ from discseg.models.pretrained import widen_pretrained_backbone
 from .evaluate import evaluate
 from .profiles import CVPPP_PROFILES as PROFILES, CVPPPProfile
 from .experiment import MIN_IMPROVEMENT, Experiment, training_curves
-from .runner import build_runner, select_device, train
+from .runner import build_listing, build_runner, select_device, train
 from .stages import data_identity, log, write_atomic
 
 DEMO_ROOT = Path('data/cvppp_demo')
@@ -151,9 +151,7 @@ def train_stage(cfg: Config) -> dict:
 def save_inputs(cfg: Config, count: int, out: Path) -> None:
     """The first ``count`` test plants' inputs and ground truths as PNGs, named after the plants
     (their predictions are written beside them by the evaluation)."""
-    from mmseg.registry import DATASETS
-
-    dataset = DATASETS.build(copy.deepcopy(cfg.test_dataloader.dataset))
+    dataset = build_listing(cfg.test_dataloader.dataset)
     for index in range(min(count, len(dataset))):
         info = dataset.get_data_info(index)
         images = {'input': cv2.cvtColor(read_image(info['img_path']), cv2.COLOR_RGB2BGR),

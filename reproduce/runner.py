@@ -99,6 +99,21 @@ def build_runner(cfg: Config):
     return Runner.from_cfg(cfg)
 
 
+def build_listing(dataset_cfg: Config | dict):
+    """The dataset of ``dataset_cfg`` without its pipeline: its file list, read outside a Runner.
+
+    Built in mmseg's scope whatever the last Runner of this process left (none, or mmdet after a
+    baseline): a run that resumes after its training stages builds no Runner before this.
+    """
+    from mmengine.registry import DefaultScope
+    from mmseg.registry import DATASETS
+
+    listing = copy.deepcopy(dataset_cfg)
+    listing.pipeline = []
+    with DefaultScope.overwrite_default_scope('mmseg'):
+        return DATASETS.build(listing)
+
+
 def with_run_hooks(cfg: Config) -> Config:
     hooks = list(cfg.get('custom_hooks') or [])
     present = {hook['type'] for hook in hooks}

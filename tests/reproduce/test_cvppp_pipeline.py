@@ -89,6 +89,17 @@ def test_smoke_run_end_to_end(rosettes, tmp_path):
     cvppp.run(args)  # finished stages are skipped; the report is rewritten from their records
     assert {p.name: p.read_text() for p in (work / 'stages').iterdir()} == records
 
+    # A run that resumes after its training stages (here: a validation redone) builds no Runner
+    # before it reads the plants, and the last one left mmdet's scope: the same scores come back.
+    (work / 'stages' / 'validate_ours_given_fg.json').unlink()
+    shutil.rmtree(out / 'examples' / 'ours')
+    cvppp.run(args)
+    redone = json.loads((work / 'stages' / 'validate_ours_given_fg.json').read_text())
+    before = json.loads(records['validate_ours_given_fg.json'])
+    assert redone['output']['metrics'] == before['output']['metrics']
+    assert sorted(p.stem for p in (out / 'examples' / 'ours').iterdir()) == expected['val']
+    records = {p.name: p.read_text() for p in (work / 'stages').iterdir()}
+
     # The same work dir with other plants: stopped before anything is reused or trained.
     other = tmp_path / 'other-plants'
     shutil.copytree(rosettes, other)
