@@ -13,7 +13,8 @@ the stage records on every run, and ``paper_figures.cvppp`` draws Table 1 and Fi
 alone. Both methods train on the same plants with the same augmentation and are
 scored by the same code (``discseg.evaluation.score_image``), with the challenge's foreground masks
 (as the paper tests ours) and with their own. Writes ``results/cvppp/`` (other profiles and the
-demo get their own folder): summary.csv, per_image.csv, table1.md / table1.csv, figure5_cvppp.png
+demo get their own folder): summary.csv, per_image.csv, differences.csv (each baseline minus ours
+per plant, with 95 % paired bootstrap intervals over plants), table1.md / table1.csv, figure5_cvppp.png
 with examples/, curves.csv and training_curves.png, provenance.json (split, seeds, commit, machine,
 stage times) and, when the data root has test plants, submission_A1.h5 (ours) for the organisers.
 Profiles with training specs (``cpu``) give each method an iteration budget and early stopping on
@@ -35,6 +36,7 @@ import pandas as pd
 from mmengine.config import Config
 
 from discseg.datasets.cvppp import LAYOUT, find_plants, read_image, read_label, split_plants
+from discseg.evaluation.resampling import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, mean_with_interval
 from discseg.models.pretrained import widen_pretrained_backbone
 
 from .evaluate import evaluate
@@ -47,6 +49,7 @@ DEMO_ROOT = Path('data/cvppp_demo')
 SUBSET = 'A1'
 MASK_SOURCES = {'given_fg': 'ground_truth', 'own_fg': 'prediction'}
 METHODS = ('ours', 'maskrcnn')
+REFERENCE = 'ours'  # differences.csv: every other method minus this one
 # The paper's Figure 5 (input | ground truth | ours, with the challenge's fg) and Mask R-CNN's own
 # masks beside them.
 FIGURE5_MASKS = {'ours': 'given_fg', 'maskrcnn': 'own_fg'}
@@ -201,6 +204,30 @@ def budget_record(profile: CVPPPProfile, args: argparse.Namespace) -> dict | str
             for method in args.methods}
 
 
+def differences(per_image: pd.DataFrame) -> pd.DataFrame:
+    """Each baseline minus ours, per test-time mask and metric (SBD, |DiC|): the mean over plants
+    of the per-plant difference and its 95 % bootstrap interval, the plants paired."""
+    per_image = per_image.assign(abs_dic=per_image['dic'].abs())
+    rows = []
+    for (mask, method), scores in per_image.groupby(['mask', 'method'], sort=False):
+        if method == REFERENCE:
+            continue
+        reference = per_image[(per_image['mask'] == mask) & (per_image['method'] == REFERENCE)]
+        paired = scores.merge(reference, on='img_path', suffixes=('', '_reference'),
+                              validate='one_to_one')
+        if len(paired) != len(scores) or len(paired) != len(reference):
+            raise ValueError(f'{method} and {REFERENCE} were validated on different plants '
+                             f'with the {mask} mask: they cannot be paired')
+        for metric in ('sbd', 'abs_dic'):
+            mean, low, high = mean_with_interval(paired[metric] - paired[f'{metric}_reference'])
+            rows.append({'mask': mask, 'metric': metric, 'method': method,
+                         'reference': REFERENCE, 'difference': mean, 'ci_low': low,
+                         'ci_high': high, 'interval_excludes_0': not low <= 0 <= high,
+                         'plants': len(paired)})
+    return pd.DataFrame(rows, columns=['mask', 'metric', 'method', 'reference', 'difference',
+                                       'ci_low', 'ci_high', 'interval_excludes_0', 'plants'])
+
+
 def report(experiment: Experiment, args: argparse.Namespace, data_root: Path,
            split: dict) -> None:
     """Summary, per-image scores, curves and provenance, from the stage records."""
@@ -225,10 +252,12 @@ def report(experiment: Experiment, args: argparse.Namespace, data_root: Path,
                          'batch_size': trained['batch_size'], 'profile': args.profile})
             per_image.append(pd.DataFrame(evaluated['per_image']).assign(method=method,
                                                                          mask=mask))
-    summary = pd.DataFrame(rows)
+    summary, per_image = pd.DataFrame(rows), pd.concat(per_image)
     write_atomic(out / 'summary.csv', summary.to_csv(index=False, float_format='%.4f'))
-    write_atomic(out / 'per_image.csv',
-                 pd.concat(per_image).to_csv(index=False, float_format='%.4f'))
+    write_atomic(out / 'per_image.csv', per_image.to_csv(index=False, float_format='%.4f'))
+    if REFERENCE in args.methods:
+        write_atomic(out / 'differences.csv',
+                     differences(per_image).to_csv(index=False, float_format='%.4f'))
     curves = pd.concat([training_curves(experiment.work_dir / method, method, args.seed)
                         for method in args.methods])
     write_atomic(out / 'curves.csv', curves.to_csv(index=False))
@@ -246,6 +275,9 @@ def report(experiment: Experiment, args: argparse.Namespace, data_root: Path,
                           'the model; with a budget, early stopping on it may end training)',
         'budget': budget_record(profile, args),
         'figure5_masks': {method: FIGURE5_MASKS[method] for method in args.methods},
+        'intervals': f'95 % percentile bootstrap over the validation plants, '
+                     f'{BOOTSTRAP_RESAMPLES} resamples (seed {BOOTSTRAP_SEED}), paired between '
+                     'the methods',
     })
 
 

@@ -15,11 +15,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from discseg.evaluation.resampling import (BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED,
-                                           bootstrap_indices, percentile_interval)
+                                           mean_with_interval)
 
 from .evaluate import evaluate
 from .experiment import Experiment
@@ -74,12 +73,11 @@ def run(args: argparse.Namespace) -> None:
     differences = []
     for mask in args.mask_sources:
         base, nearest = per_image[mask, 'unlabelled'], per_image[mask, 'nearest_centre']
-        indices = bootstrap_indices(len(base))
         for metric, values in (('sbd', lambda f: f.sbd), ('abs_dic', lambda f: f.dic.abs())):
-            delta = values(nearest).to_numpy() - values(base).to_numpy()
-            low, high = percentile_interval(delta[indices].mean(axis=1))
+            mean, low, high = mean_with_interval(values(nearest).to_numpy() -
+                                                 values(base).to_numpy())
             differences.append({'mask_source': mask, 'metric': metric,
-                                'nearest_minus_unlabelled': float(np.mean(delta)),
+                                'nearest_minus_unlabelled': mean,
                                 'ci_low': low, 'ci_high': high,
                                 'interval_excludes_0': not low <= 0 <= high})
     write_atomic(experiment.out / 'summary.csv',

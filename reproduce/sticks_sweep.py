@@ -8,8 +8,8 @@ level's test set uses the same seed, and each is measured (hidden fraction, box 
 occluded and separated sticks). Writes, per axis, ``sweep_<axis>.csv`` (per method and level:
 mean and std over seeds, 95 % intervals over images, occluded / separated recall),
 ``sweep_<axis>_differences.csv``, ``sweep_<axis>.md``, ``sweep_<axis>.png``,
-``sweep_<axis>_examples/`` (the first test images of every level: input, ground truth and each
-method's prediction, first seed; drawn as ``sweep_<axis>_examples.png``) and
+``sweep_<axis>_examples/`` (each level's test images with the most crossings: input, ground truth
+and each method's prediction, first seed; drawn as ``sweep_<axis>_examples.png``) and
 ``sweep_<axis>_provenance.json`` next to the sticks results.
 """
 from __future__ import annotations
@@ -104,17 +104,26 @@ def level_name(axis: str, level) -> str:
                                  for value in values)
 
 
+def example_images(root: Path, count: int = SWEEP_EXAMPLES) -> list[str]:
+    """The ``count`` test images of a level with the most crossings (ties: the first by name), by
+    name: the occlusion the axis varies is what its examples should show, and the generator's
+    record, never a method's result, chooses them."""
+    occlusion = pd.read_csv(root / 'occlusion' / 'test.csv')
+    most = occlusion.sort_values(['num_crossings', 'file_name'], ascending=[False, True])
+    return sorted(most['file_name'].head(count))
+
+
 def keep_examples(experiment: sticks.SticksExperiment, axis: str, index: int, name: str,
                   root: Path, evaluated: dict) -> None:
-    """The level's first test images as ``sweep_<axis>_examples/<column>/<row>.png``: the input,
-    the ground truth and each method's first-seed prediction, painted as it was scored."""
+    """The level's example images (:func:`example_images`) as
+    ``sweep_<axis>_examples/<column>/<row>.png``: the input, the ground truth and each method's
+    first-seed prediction, painted as it was scored."""
     out = experiment.out / f'sweep_{axis}_examples'
     seed = experiment.seeds[0]
     # A detector's metric paints its masks above a threshold; ours' instances are all kept.
     thresholds = {method: experiment.method_config(method, seed).test_evaluator.get(
         'score_threshold', -np.inf) for method in experiment.methods}
-    images = sorted((root / 'images' / 'test').glob('*.png'))[:SWEEP_EXAMPLES]
-    for image in images:
+    for image in (root / 'images' / 'test' / file_name for file_name in example_images(root)):
         row = f'{index:02d}-{name}-{image.name}'  # rows sort in level order
         for column, source in (('input', image), ('ground_truth', root / 'instances' / 'test' /
                                                    image.name)):

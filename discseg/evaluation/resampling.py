@@ -19,7 +19,7 @@ from pycocotools.cocoeval import COCOeval
 from .mask_ap import EncodedInstances, coco_objects
 
 __all__ = ['BOOTSTRAP_RESAMPLES', 'BOOTSTRAP_SEED', 'ImageMatches', 'average_precision',
-           'bootstrap_indices', 'image_matches', 'percentile_interval']
+           'bootstrap_indices', 'image_matches', 'mean_with_interval', 'percentile_interval']
 
 # Every interval in results/ is drawn from this many resamples of this seeded stream.
 BOOTSTRAP_RESAMPLES = 1000
@@ -48,6 +48,16 @@ def percentile_interval(samples: np.ndarray, confidence: float = 0.95) -> tuple[
     tail = 100 * (1 - confidence) / 2
     low, high = np.percentile(samples, [tail, 100 - tail])
     return float(low), float(high)
+
+
+def mean_with_interval(per_image: np.ndarray,
+                       confidence: float = 0.95) -> tuple[float, float, float]:
+    """The mean of one value per image (a paired difference between two methods, say) and its
+    percentile bootstrap interval over the images: ``(mean, low, high)``."""
+    per_image = np.asarray(per_image, dtype=np.float64)
+    low, high = percentile_interval(per_image[bootstrap_indices(len(per_image))].mean(axis=1),
+                                    confidence)
+    return float(per_image.mean()), low, high
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,18 @@ def test_smoke_run_end_to_end(rosettes, tmp_path):
     assert len(per_image) == 8
     assert set(per_image.groupby(['method', 'mask']).size()) == {2}
 
+    # Mask R-CNN minus ours, plant by plant, as per_image.csv has them.
+    differences = pd.read_csv(out / 'differences.csv')
+    assert sorted(zip(differences['mask'], differences['metric'])) == [
+        ('given_fg', 'abs_dic'), ('given_fg', 'sbd'), ('own_fg', 'abs_dic'), ('own_fg', 'sbd')]
+    for row in differences.itertuples():
+        scores = per_image[per_image['mask'] == row.mask].assign(abs_dic=lambda f: f.dic.abs())
+        by_plant = scores.pivot(index='img_path', columns='method', values=row.metric)
+        assert row.difference == pytest.approx((by_plant['maskrcnn'] - by_plant['ours']).mean(),
+                                               abs=1e-4)
+        assert row.ci_low <= row.difference <= row.ci_high and row.plants == 2
+    assert 'Mask R-CNN minus ours' in (out / 'table1.md').read_text()
+
     table = pd.read_csv(out / 'table1.csv')
     assert [name for name, _, _ in PAPER_TABLE1] == list(table['method'][:8])
     ours = table[table['source'] == 'summary.csv']
@@ -107,6 +119,18 @@ def test_smoke_run_end_to_end(rosettes, tmp_path):
     with pytest.raises(StageInputsChanged, match=r"train_ours.*\['data'\] changed"):
         cvppp.run(args)
     assert {p.name: p.read_text() for p in (work / 'stages').iterdir()} == records
+
+
+def test_differences_pair_plants_by_name_not_by_row():
+    per_image = pd.DataFrame({
+        'img_path': ['a', 'b', 'b', 'a'], 'method': ['ours', 'ours', 'maskrcnn', 'maskrcnn'],
+        'mask': 'given_fg', 'sbd': [0.5, 0.7, 0.6, 0.9], 'dic': [1, -2, 0, 3]})
+    rows = cvppp.differences(per_image).set_index('metric')
+    assert rows.loc['sbd', 'difference'] == pytest.approx(((0.9 - 0.5) + (0.6 - 0.7)) / 2)
+    assert rows.loc['abs_dic', 'difference'] == pytest.approx(((3 - 1) + (0 - 2)) / 2)
+    assert (rows['method'] == 'maskrcnn').all() and (rows['plants'] == 2).all()
+    with pytest.raises(ValueError, match='different plants'):
+        cvppp.differences(per_image.drop(index=3))
 
 
 def test_cpu_profile_configs_keep_the_given_fg_protocol_at_one_input_size():

@@ -1,6 +1,7 @@
 """The sticks experiment's smoke profile end to end: every method trained per seed, scored with
 intervals and drawn; the same numbers from a second fresh run; the occlusion sweep on the same
 models; bad axes and levels refused."""
+import csv
 import dataclasses
 import gzip
 import json
@@ -14,6 +15,7 @@ from discseg.evaluation.mask_ap import EncodedInstances
 
 from reproduce.__main__ import main
 from reproduce.profiles import STICKS_PROFILES
+from reproduce.sticks_sweep import example_images
 
 SUMMARY_COLUMNS = {'method', 'seeds', 'sbd', 'sbd_std', 'sbd_ci_low', 'sbd_ci_high', 'abs_dic',
                    'mask_ap', 'mask_ap_ci_low', 'mask_ap50', 'occluded_recall',
@@ -155,6 +157,15 @@ def test_bad_axes_and_levels_are_refused_before_training(tmp_path, extra, messag
     assert not (tmp_path / 'work').exists()
 
 
+def test_sweep_examples_are_the_images_with_the_most_crossings(tmp_path):
+    (tmp_path / 'occlusion').mkdir()
+    (tmp_path / 'occlusion' / 'test.csv').write_text(
+        'file_name,num_crossings\n00000.png,0\n00001.png,2\n00002.png,1\n00003.png,2\n'
+        '00004.png,1\n')
+    assert example_images(tmp_path, 2) == ['00001.png', '00003.png']
+    assert example_images(tmp_path, 3) == ['00001.png', '00002.png', '00003.png']  # a tie: by name
+
+
 def test_sweep_changes_only_its_axis_and_measures_it(smoke_run):
     """Runs last: it adds the sweep's stages to the work dir of the runs above."""
     root, args = smoke_run
@@ -177,22 +188,33 @@ def test_sweep_changes_only_its_axis_and_measures_it(smoke_run):
         provenance = json.loads((root / 'results' / f'sweep_{axis}_provenance.json').read_text())
         assert provenance['axis'] == axis and provenance['training_seeds'] == [0, 1]
         assert (root / 'results' / f'sweep_{axis}_examples.png').stat().st_size > 0
-    # The examples: the first images of each level in level order, every column the same rows,
-    # ground truths the generator's maps and ours' maps the kept predictions of seed 0.
+    # The examples: per level in level order, its two test images with the most crossings (ties:
+    # the first by name), every column the same rows, ground truths the generator's maps and
+    # ours' maps the kept predictions of seed 0.
     examples = root / 'results' / 'sweep_crossing_fraction_examples'
     rows = sorted(path.name for path in (examples / 'input').iterdir())
     levels = profile.sweep_levels['crossing_fraction']
-    assert rows == [f'{index:02d}-crossing_fraction-{level:.2f}-{image}.png'
-                    for index, level in enumerate(levels) for image in ('00000', '00001')]
-    row = f'{levels.index(1.0):02d}-crossing_fraction-1.00-00001.png'
+    shown_images = {}
+    for level in levels:
+        with open(root / 'data' / 'smoke-sweep' / f'crossing_fraction-{level:.2f}' /
+                  'occlusion' / 'test.csv') as f:
+            crossings = {row['file_name']: int(row['num_crossings']) for row in csv.DictReader(f)}
+        ranked = sorted(crossings, key=lambda name: (-crossings[name], name))
+        shown_images[level] = sorted(ranked[:2])
+        assert min(crossings[name] for name in ranked[:2]) >= max(crossings[name]
+                                                                  for name in ranked[2:])
+    assert rows == [f'{index:02d}-crossing_fraction-{level:.2f}-{image}'
+                    for index, level in enumerate(levels) for image in shown_images[level]]
+    image = shown_images[1.0][0]
+    row = f'{levels.index(1.0):02d}-crossing_fraction-1.00-{image}'
     for column in ('ground_truth', 'ours', 'maskrcnn'):
         assert sorted(path.name for path in (examples / column).iterdir()) == rows
     level = root / 'data' / 'smoke-sweep' / 'crossing_fraction-1.00'
-    truth = cv2.imread(str(level / 'instances' / 'test' / '00001.png'), cv2.IMREAD_UNCHANGED)
+    truth = cv2.imread(str(level / 'instances' / 'test' / image), cv2.IMREAD_UNCHANGED)
     shown = cv2.imread(str(examples / 'ground_truth' / row), cv2.IMREAD_UNCHANGED)
     assert (truth == shown).all()
     with gzip.open(root / 'results' / 'runs' / 'ours_seed0_crossing_fraction-1.00.json.gz') as f:
-        kept = json.load(f)['run']['evaluation']['predictions']['00001.png']
+        kept = json.load(f)['run']['evaluation']['predictions'][image]
     predicted = EncodedInstances.from_json(kept).masks()
     shown = cv2.imread(str(examples / 'ours' / row), cv2.IMREAD_UNCHANGED)
     assert {tuple((shown == i).ravel()) for i in range(1, shown.max() + 1)} == \
