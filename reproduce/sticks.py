@@ -240,7 +240,9 @@ def summarise(experiment: SticksExperiment, evaluated: dict) -> None:
                            for name, timing in run['stages'].items()})
 
 
-def run(args: argparse.Namespace) -> SticksExperiment:
+def prepare(args: argparse.Namespace) -> SticksExperiment:
+    """The experiment of ``args`` with its data generated; each model is trained (or found in
+    the kept runs) when a test set first asks for it."""
     device = select_device(args.device)
     warn_if_busy()
     import baselines.maskrcnn  # noqa: F401  (registers the baseline's components in mmdet)
@@ -251,6 +253,11 @@ def run(args: argparse.Namespace) -> SticksExperiment:
         f'{list(experiment.methods)}, on {device}')
     experiment.generate('generate', experiment.data_root, profile.data, profile.splits,
                         profile.data_seed)
+    return experiment
+
+
+def run(args: argparse.Namespace) -> SticksExperiment:
+    experiment = prepare(args)
     evaluated = experiment.test_set('test', experiment.data_root)
     summarise(experiment, evaluated)
     from paper_figures.sticks import draw_sticks_figures

@@ -187,7 +187,7 @@ def sweep_axis(experiment: sticks.SticksExperiment, axis: str, levels: tuple) ->
 def run(args: argparse.Namespace) -> None:
     profile = sticks.STICKS_PROFILES[args.profile]
     chosen = axis_levels(args, profile)  # checked before any training
-    experiment = sticks.run(args)  # trains (or finds) the models the sweep evaluates
+    experiment = sticks.prepare(args)  # the main results are `reproduce sticks`'s alone
     from paper_figures.sticks import draw_sweep_figures
     for axis, levels in chosen.items():
         sweep_axis(experiment, axis, levels)
