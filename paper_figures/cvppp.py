@@ -47,9 +47,10 @@ def table1(summary: pd.DataFrame) -> pd.DataFrame:
 
 
 def differences_markdown(differences: pd.DataFrame) -> list[str]:
-    """One line per baseline and test-time mask: its SBD (points) and |DiC| minus ours', with
-    the paired interval over plants and whether it excludes 0."""
-    lines = []
+    """A heading, then one line per baseline and test-time mask: its SBD (points) and |DiC|
+    minus ours', with the paired interval over plants and whether it excludes 0."""
+    lines = ['Differences on the same validation plants (mean of the per-plant differences, SBD '
+             'in points; 95 % bootstrap interval over plants, paired; differences.csv):', '']
     for (method, mask), rows in differences.groupby(['method', 'mask'], sort=False):
         parts = []
         for row in rows.itertuples():
@@ -83,9 +84,7 @@ def table1_markdown(table: pd.DataFrame, synthetic: bool, profile: str, notes: s
               'augmentation and scored by the same code.',
               '', f'Profile `{profile}`: {notes}']
     if differences is not None and not differences.empty:
-        lines += ['', 'Differences on the same validation plants (mean of the per-plant '
-                  'differences, SBD in points; 95 % bootstrap interval over plants, paired; '
-                  'differences.csv):', '', *differences_markdown(differences)]
+        lines += ['', *differences_markdown(differences)]
     if synthetic:
         lines += ['', '**These rows were measured on generated rosettes, not on the CVPPP data: '
                   'they only show that the pipeline runs.**']

@@ -228,3 +228,14 @@ def test_table1_prefers_real_data_then_the_larger_profile(tmp_path, folders, exp
     cell = next(c for c in ours(cells, 'Table 1') if c.row == "Ours (challenge's fg masks)"
                 and c.column == 'SBD')
     assert cell.status is status and cell.ours == f'{100 * (0.5 + 0.01 * len(expected)):.1f}'
+
+
+def test_table1_states_each_difference_to_ours_with_its_interval(complete):
+    pd.DataFrame({'mask': ['given_fg', 'given_fg'], 'metric': ['sbd', 'abs_dic'],
+                  'method': 'maskrcnn', 'reference': 'ours', 'difference': [-0.0264, 0.1],
+                  'ci_low': [-0.042, -0.5], 'ci_high': [-0.0114, 0.2],
+                  'interval_excludes_0': [True, False], 'plants': 28}
+                 ).to_csv(complete / 'cvppp' / 'differences.csv', index=False)
+    markdown, _ = report(complete)
+    assert ("- Mask R-CNN minus ours, challenge's fg masks, 28 plants: SBD -2.64 [-4.20, -1.14] "
+            '(significant); |DiC| +0.10 [-0.50, +0.20] (not significant)') in markdown
