@@ -31,8 +31,8 @@ def draw_examples(results: Path) -> Path:
 
 
 def draw_sweep_examples(results: Path, axis_name: str) -> Path:
-    """The first test images of every level of one axis (a row each, in level order): input,
-    ground truth and each method's prediction, as the sweep kept them."""
+    """The example images the sweep kept for every level of one axis (a row each, in level
+    order): input, ground truth and each method's prediction."""
     examples = results / f'sweep_{axis_name}_examples'
     columns = {kind: title for kind, title in TITLES.items() if (examples / kind).is_dir()}
     return draw_example_grid(examples, columns, results / f'sweep_{axis_name}_examples.png',
