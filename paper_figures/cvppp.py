@@ -101,17 +101,22 @@ def draw_figure5(results: Path, example_masks: dict[str, str]) -> Path:
                              cell=2.6, row_label=str)
 
 
-def draw_cvppp_results(results: Path) -> None:
-    """Table 1 (CSV and Markdown), Figure 5 and the training curves of one results folder."""
-    summary = pd.read_csv(results / 'summary.csv')
+def render_table1(results: Path) -> tuple[pd.DataFrame, str]:
+    """Table 1 of one results folder, its rows and its Markdown, from the folder's files alone."""
     provenance = json.loads((results / 'provenance.json').read_text())
-    table = table1(summary)
-    write_atomic(results / 'table1.csv', table.to_csv(index=False))
+    table = table1(pd.read_csv(results / 'summary.csv'))
     differences = (pd.read_csv(results / 'differences.csv')
                    if (results / 'differences.csv').exists() else None)
-    write_atomic(results / 'table1.md', table1_markdown(
-        table, provenance['synthetic_data'], provenance['profile'], provenance['notes'],
-        differences))
+    return table, table1_markdown(table, provenance['synthetic_data'], provenance['profile'],
+                                  provenance['notes'], differences)
+
+
+def draw_cvppp_results(results: Path) -> None:
+    """Table 1 (CSV and Markdown), Figure 5 and the training curves of one results folder."""
+    table, markdown = render_table1(results)
+    write_atomic(results / 'table1.csv', table.to_csv(index=False))
+    write_atomic(results / 'table1.md', markdown)
+    provenance = json.loads((results / 'provenance.json').read_text())
     if 'figure5_masks' not in provenance:
         raise ValueError(f"{results / 'provenance.json'} does not say which foreground Figure 5's "
                          'examples used (figure5_masks): it predates that field; run the '
