@@ -17,8 +17,9 @@ demo get their own folder): summary.csv, per_image.csv, differences.csv (each ba
 per plant, with 95 % paired bootstrap intervals over plants), table1.md / table1.csv,
 figure5_cvppp.png with examples/, curves.csv and training_curves.png, provenance.json (split,
 seeds, commit, machine, stage times) and, when the data root has test plants, submission_A1.h5
-(ours) for the organisers. Profiles with training specs (``cpu``) give each method an iteration budget and early stopping on
-validation SBD with the challenge's fg masks; the last checkpoint is reported in every profile.
+(ours) for the organisers. Profiles with training specs (``cpu``) give each method an iteration
+budget and early stopping on validation SBD with the challenge's fg masks; the last checkpoint is
+reported in every profile.
 
 The test labels are hidden, so our numbers are on a held-out part of the 128 labelled plants and
 Table 1 marks them as such.
