@@ -101,14 +101,18 @@ def draw_figure5(results: Path, example_masks: dict[str, str]) -> Path:
                              cell=2.6, row_label=str)
 
 
+def read_differences(results: Path) -> pd.DataFrame | None:
+    """A results folder's ``differences.csv``, or None where it has no baseline (or predates it)."""
+    path = results / 'differences.csv'
+    return pd.read_csv(path) if path.exists() else None
+
+
 def render_table1(results: Path) -> tuple[pd.DataFrame, str]:
     """Table 1 of one results folder, its rows and its Markdown, from the folder's files alone."""
     provenance = json.loads((results / 'provenance.json').read_text())
     table = table1(pd.read_csv(results / 'summary.csv'))
-    differences = (pd.read_csv(results / 'differences.csv')
-                   if (results / 'differences.csv').exists() else None)
     return table, table1_markdown(table, provenance['synthetic_data'], provenance['profile'],
-                                  provenance['notes'], differences)
+                                  provenance['notes'], read_differences(results))
 
 
 def draw_cvppp_results(results: Path) -> None:

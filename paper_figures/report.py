@@ -21,7 +21,7 @@ import pandas as pd
 from discseg.fileio import write_atomic
 from paper_figures import paper_values as paper
 from paper_figures.cityscapes import TABLE3_ROWS, draw_cityscapes_results
-from paper_figures.cvppp import differences_markdown
+from paper_figures.cvppp import differences_markdown, read_differences
 from paper_figures.figure2 import draw_figure2
 from paper_figures.figure3_convergence import FIGURE as FIGURE3, draw_figure3
 from paper_figures.sticks import (draw_sticks_figures, draw_sweep_figures, summary_table,
@@ -184,8 +184,9 @@ def table1(results: Path) -> Section:
     section.body += ['', 'SBD in percent. The paper scores the hidden A1 test set (the organisers '
                      'score submissions); ours are on a validation split of 28 of the 128 labelled '
                      'plants, so the two are not a one-to-one comparison.']
-    if source.folder is not None and (source.folder / 'differences.csv').exists():
-        section.body += ['', *differences_markdown(pd.read_csv(source.folder / 'differences.csv'))]
+    differences = read_differences(source.folder) if source.folder is not None else None
+    if differences is not None:
+        section.body += ['', *differences_markdown(differences)]
     return section
 
 
