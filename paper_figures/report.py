@@ -34,9 +34,10 @@ CVPPP_DEMOS = ('cvppp-demo', 'cvppp-demo-cpu', 'cvppp-demo-smoke')
 CITYSCAPES_COMMAND = 'bash reproduce/run.sh cityscapes --data-root DIR'
 TABLE4_COMMAND = 'python -m reproduce.benchmarks.table4'
 FIGURE3_COMMAND = 'python -m reproduce.figure3'
+_SEEDS_STUDY = '--seeds 0 1 2 --methods ours maskrcnn mask2former solov2'
 STICKS_COMMANDS = {'sticks': ('bash reproduce/run.sh', 'bash reproduce/run.sh sticks-sweep'),
-                   'sticks-seeds-0-1-2': ('python -m reproduce sticks --seeds 0 1 2',
-                                          'python -m reproduce sticks-sweep --seeds 0 1 2'),
+                   'sticks-seeds-0-1-2': (f'python -m reproduce sticks {_SEEDS_STUDY}',
+                                          f'python -m reproduce sticks-sweep {_SEEDS_STUDY}'),
                    'sticks-long': ('python -m reproduce sticks --profile long',
                                    'python -m reproduce sticks-sweep --profile long')}
 NOT_IN_PAPER = '—'

@@ -52,7 +52,8 @@ STICKS_AXES = {
                                    'share of the sticks moved to cross an earlier one'),
     'crossing_position': SweepAxis('crossing_offset',
                                    'where a crossing falls along the earlier stick, as a fraction '
-                                   'of its length from its middle (0: boxes coincide; 0.5: its end)'),
+                                   'of its length from its middle '
+                                   '(0: boxes coincide; 0.5: its end)'),
     'density': SweepAxis('num_sticks', 'sticks per image (the training range is 4-8)'),
     'width': SweepAxis('width', 'stick width in pixels'),
     'length': SweepAxis('length', 'stick length range, as fractions of the image side'),
@@ -170,6 +171,7 @@ STICKS_PROFILES = {
                                      val_interval=100, patience=8),
             'solov2': TrainSpec(batch_size=4, max_iters=4 * _SOLOV2_15_MIN, val_interval=100,
                                 patience=8)}).items()},
+        default_methods=('ours', 'maskrcnn', 'mask2former', 'solov2'),
         budget_note='4x the default budgets: 60 minutes per method on the reference machine',
         sweep_levels=_CPU_SWEEPS,
         notes='The default data with 4x the training budget and twice the patience: does the gap '

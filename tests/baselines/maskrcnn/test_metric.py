@@ -1,21 +1,14 @@
-"""The Mask R-CNN baseline: its metric against ours, and its config through mmengine's Runner."""
+"""The detectors' sticks metric (``MaskRCNNInstanceMetric``) against ours, on hand-made masks."""
 import cv2
-from pathlib import Path
-
 import numpy as np
 import pytest
 import torch
 from mmdet.structures import DetDataSample
 from mmengine.evaluator import Evaluator
-from mmengine.registry import DefaultScope
-from mmengine.runner import Runner
 from mmengine.structures import InstanceData
 
 from baselines.maskrcnn import MaskRCNNInstanceMetric
 from discseg.evaluation import InstanceSegMetric
-from reproduce.runner import load_config, training_record, with_run_hooks
-
-CONFIG = 'baselines/maskrcnn/configs/mask-rcnn_r18_fpn_gn-all_1xb4-4k_sticks.py'
 
 # Ground truth in a 16-bit PNG: ids 300 and 44 collide if it is read as 8 bits.
 GT = np.array([[300, 300, 300, 0, 0, 44, 44, 44],
@@ -116,30 +109,3 @@ def test_missing_instance_map_is_named(tmp_path):
     sample = det_sample(img_path, MASKS, SCORES).to_dict()
     with pytest.raises(FileNotFoundError, match=r'instances/val/00000\.png'):
         metric.process({}, [sample])
-
-
-def test_config_trains_from_scratch_and_validates_with_our_metric(tiny_sticks, tmp_path):
-    cfg = load_config(CONFIG, work_dir=tmp_path, data_root=tiny_sticks, num_workers=0, options={
-        'train_dataloader.batch_size': 2,
-        'train_cfg.max_iters': 2,
-        'train_cfg.val_interval': 2,
-        'default_hooks.checkpoint.interval': 2,
-        'default_hooks.logger.interval': 1,
-        # An untrained model returns the maximum number of detections: fewer keep the test quick.
-        'model.test_cfg.rpn.max_per_img': 50,
-        'model.test_cfg.rcnn.max_per_img': 10,
-    })
-    # The Runner makes 'mmdet' the process-wide default scope: restore it for the tests that follow.
-    with DefaultScope.overwrite_default_scope('mmdet'):
-        runner = Runner.from_cfg(with_run_hooks(cfg))
-        runner.train()
-
-    assert isinstance(runner.model.backbone.norm1, torch.nn.GroupNorm)
-    assert runner.model.roi_head.mask_head.num_classes == 1
-    assert runner.train_dataloader.dataset.metainfo['classes'] == ('stick', )
-    assert isinstance(runner.val_evaluator.metrics[0], MaskRCNNInstanceMetric)
-    scalars = runner.message_hub.log_scalars
-    for key in ('sbd', 'dic', 'abs_dic', 'fg_dice', 'mask_ap', 'mask_ap50'):
-        assert f'val/{key}' in scalars, key
-    assert 0 <= scalars['val/sbd'].current() <= 1
-    assert Path(training_record(tmp_path, 2, 'sbd').best_checkpoint).name == 'best_sbd_iter_2.pth'
