@@ -72,10 +72,13 @@ def run(args: argparse.Namespace) -> None:
             log(f'{name}: SBD {result["metrics"]["sbd"]:.4f}')
     differences = []
     for mask in args.mask_sources:
-        base, nearest = per_image[mask, 'unlabelled'], per_image[mask, 'nearest_centre']
-        for metric, values in (('sbd', lambda f: f.sbd), ('abs_dic', lambda f: f.dic.abs())):
-            mean, low, high = mean_with_interval(values(nearest).to_numpy() -
-                                                 values(base).to_numpy())
+        # The same images under both rules, paired by name.
+        paired = per_image[mask, 'nearest_centre'].merge(
+            per_image[mask, 'unlabelled'], on='img_path', suffixes=('', '_base'),
+            validate='one_to_one')
+        for metric, change in (('sbd', paired.sbd - paired.sbd_base),
+                               ('abs_dic', paired.dic.abs() - paired.dic_base.abs())):
+            mean, low, high = mean_with_interval(change.to_numpy())
             differences.append({'mask_source': mask, 'metric': metric,
                                 'nearest_minus_unlabelled': mean,
                                 'ci_low': low, 'ci_high': high,
